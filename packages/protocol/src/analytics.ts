@@ -1,0 +1,87 @@
+export type Granularity = 'hour' | 'day' | 'week' | 'month';
+
+export interface CountSet {
+  messages: number;
+  users: number;
+  avg_response_time_ms: number;
+}
+
+/** `GET /api/analytics/overview` */
+export interface OverviewResponse {
+  from: string;
+  to: string;
+  tz: string;
+  current: CountSet;
+  previous: CountSet;
+  /** null where the previous value is 0 (no meaningful percentage) */
+  change_pct: { messages: number | null; users: number | null; avg_response_time_ms: number | null };
+  sparklines: { messages: number[]; users: number[] };
+}
+
+export interface Bucket {
+  /** local start in tz with its offset, e.g. 2026-03-08T00:00:00-08:00 */
+  start: string;
+  messages: number;
+  users: number;
+}
+
+/** `GET /api/analytics/timeline` */
+export interface TimelineResponse {
+  granularity: Granularity;
+  tz: string;
+  from: string;
+  to: string;
+  buckets: Bucket[];
+  previous: Bucket[];
+  /** starts of buckets more than 2 standard deviations from the mean */
+  anomalies: string[];
+  mean: number;
+  std_dev: number;
+}
+
+export interface TopUser {
+  user_id: string;
+  name: string | null;
+  messages: number;
+  last_seen: string;
+}
+
+/** `GET /api/analytics/users` */
+export interface UsersResponse {
+  from: string;
+  to: string;
+  tz: string;
+  dau: number;
+  wau: number;
+  mau: number;
+  new_users: number;
+  returning_users: number;
+  active_per_day: Array<{ date: string; users: number }>;
+  top: TopUser[];
+  page: number;
+  page_size: number;
+  total: number;
+}
+
+export interface HeatmapCell {
+  /** 0 = Monday … 6 = Sunday */
+  dow: number;
+  hour: number;
+  messages: number;
+}
+
+/** `GET /api/analytics/heatmap` */
+export interface HeatmapResponse {
+  tz: string;
+  from: string;
+  to: string;
+  cells: HeatmapCell[];
+}
+
+/** Every 4xx from the API */
+export interface ApiError {
+  error: string;
+  message: string;
+  /** the query/body parameter at fault, when there is one */
+  parameter?: string;
+}

@@ -1,0 +1,63 @@
+import type { HealthReport } from './health';
+import type { ErrorEvent, FeedMessage, ProcessedMessage } from './messages';
+import type { BotMetrics } from './metrics';
+import type { DashboardHealth, DashboardMetricsUpdate } from './monitoring';
+
+/** Namespace the bots connect to, with `BotAuth` as handshake auth. */
+export const BOTS_NAMESPACE = '/bots';
+/** Namespace the dashboards connect to (session cookie + Origin checked). */
+export const DASHBOARD_NAMESPACE = '/dashboard';
+
+export interface BotAuth {
+  service: 'bot';
+  secret: string;
+  instanceId: string;
+}
+
+/** Bot → admin. Each event carries one payload object. */
+export interface BotToAdminEvents {
+  'metrics:update': (data: BotMetrics) => void;
+  'message:processed': (data: ProcessedMessage) => void;
+  'health:changed': (data: HealthReport) => void;
+  'error:occurred': (data: ErrorEvent) => void;
+}
+
+export type AdminToBotEvents = Record<string, never>;
+
+/** Plan appendix A.2 envelope for everything the admin sends to dashboards. */
+export interface Envelope<T extends string, D> {
+  type: T;
+  data: D;
+  timestamp: string;
+}
+
+export type DashboardChannel = 'metrics' | 'messages' | 'health' | 'errors';
+export const DASHBOARD_CHANNELS: readonly DashboardChannel[] = ['metrics', 'messages', 'health', 'errors'];
+
+export interface SubscribeRequest {
+  type: 'subscribe';
+  channels: DashboardChannel[];
+  /** the last `message:new` id the client saw; what came after it is sent first */
+  since?: number;
+}
+
+export type SubscribeAck =
+  | { ok: true; channels: DashboardChannel[]; replayed: number; last_id: number }
+  | { ok: false; error: string };
+
+/** Admin → dashboard */
+export interface AdminToDashboardEvents {
+  'metrics:update': (e: Envelope<'metrics:update', DashboardMetricsUpdate>) => void;
+  'message:new': (e: Envelope<'message:new', FeedMessage>) => void;
+  'health:changed': (e: Envelope<'health:changed', DashboardHealth>) => void;
+  'error:occurred': (e: Envelope<'error:occurred', ErrorEvent>) => void;
+}
+
+/** Dashboard → admin */
+export interface DashboardToAdminEvents {
+  subscribe: (req: SubscribeRequest, ack?: (res: SubscribeAck) => void) => void;
+}
+
+export function envelope<T extends string, D>(type: T, data: D, now = new Date()): Envelope<T, D> {
+  return { type, data, timestamp: now.toISOString() };
+}

@@ -1,0 +1,7 @@
+export * from './analytics';
+export * from './auth';
+export * from './events';
+export * from './health';
+export * from './messages';
+export * from './metrics';
+export * from './monitoring';

@@ -1,0 +1,47 @@
+export type ConversationStatus = 'replied' | 'not_sent' | 'failed';
+export type MessageKind = 'text' | 'attachment' | 'postback' | 'quick_reply';
+
+/** One processed user message as the bot emits it (`message:processed`, SSE `message`). */
+export interface ProcessedMessage {
+  /** conversations.id: monotonic in commit order, the feed's resume point */
+  id: number;
+  mid: string;
+  user_id: string;
+  user_name: string | null;
+  message_text: string;
+  reply_text: string | null;
+  kind: MessageKind;
+  /** Meta's event time, ISO 8601 */
+  timestamp: string;
+  /** ms, from webhook receipt to the reply sent */
+  response_time: number;
+  status: ConversationStatus;
+  instance_id: string;
+}
+
+/** `message:new` data on the dashboard socket (DESIGN.md) */
+export interface FeedMessage {
+  id: number;
+  user_id: string;
+  user_name: string | null;
+  message_text: string;
+  reply_text: string | null;
+  timestamp: string;
+  response_time: number;
+  instance_id: string;
+  status: ConversationStatus;
+  kind: MessageKind;
+}
+
+export type FailureStage = 'profile' | 'generate' | 'send' | 'store';
+
+/** `error:occurred`: a failed reply or dependency call. No message text or names in here. */
+export interface ErrorEvent {
+  instance_id: string;
+  stage: FailureStage;
+  dependency: 'facebook' | 'gemini' | 'database';
+  message: string;
+  code?: string | number;
+  mid?: string;
+  at: string;
+}

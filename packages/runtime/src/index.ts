@@ -1,0 +1,5 @@
+export * from './common';
+export * from './env';
+export * from './lifecycle';
+export * from './logger';
+export * from './secrets';
