@@ -54,7 +54,8 @@ CREATE TABLE conversations (
   instance_id text NOT NULL,
   text_deleted boolean NOT NULL DEFAULT false
 );
-CREATE INDEX idx_conversations_timestamp ON conversations ("timestamp" DESC);
+-- INCLUDE facebook_id: distinct users over a raw time range is an index-only scan.
+CREATE INDEX idx_conversations_timestamp ON conversations ("timestamp" DESC) INCLUDE (facebook_id);
 CREATE INDEX idx_conversations_user_time ON conversations (facebook_id, "timestamp" DESC);
 CREATE INDEX idx_conversations_instance_time ON conversations (instance_id, "timestamp" DESC);
 
@@ -105,6 +106,8 @@ CREATE TABLE rollup_zones (
   requested_at timestamptz NOT NULL DEFAULT now(),
   ready_at timestamptz
 );
+-- UTC is always kept (created here, before any data, so it is complete from the start).
+INSERT INTO rollup_zones (tz, ready, ready_at) VALUES ('UTC', true, now());
 
 CREATE TABLE rollup_user_periods (
   tz text NOT NULL,

@@ -1,0 +1,250 @@
+import { createPool, type Db, getCollectorSeed, migrate } from '@botpulse/db';
+import { MetricsCollector } from '@botpulse/metrics';
+import { fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import { AdminSocketClient } from './admin-link/admin-socket-client';
+import { GeminiClient } from './clients/gemini';
+import { GraphApiClient } from './clients/graph-api';
+import type { BotConfig } from './config';
+import { DependencyTracker } from './health/dependency-tracker';
+import { HealthService } from './health/health-service';
+import { EventLoopMonitor } from './monitoring/event-loop';
+import { Monitor } from './monitoring/monitor';
+import { createBotMetrics } from './monitoring/prometheus';
+import { SseHub } from './monitoring/sse-hub';
+import { Intake } from './pipeline/intake';
+import type { ReplyJob } from './pipeline/job';
+import { KeyedQueue } from './pipeline/keyed-queue';
+import { ProfileService } from './pipeline/profiles';
+import { InboxRecovery } from './pipeline/recovery';
+import { ReplyPipeline } from './pipeline/reply-pipeline';
+import { debugRoutes } from './routes/debug';
+import { prometheusRoutes } from './routes/prometheus';
+import { webhookRoutes } from './routes/webhook';
+import { safeEqual } from './webhook/signature';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** performance.now() when the request arrived: the start of a message's response time */
+    receivedHr: number;
+  }
+}
+
+export interface BotService {
+  app: FastifyInstance;
+  db: Db;
+  monitor: Monitor;
+  /** listens, then starts background work (recovery, health, admin link); returns the base URL */
+  start(): Promise<string>;
+  /** stops taking webhooks, finishes in-flight replies (up to `drainMs`), closes everything */
+  stop(drainMs?: number): Promise<void>;
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
+  return undefined;
+}
+
+export async function buildBot(config: BotConfig, log: Logger): Promise<BotService> {
+  const startedAtMs = Date.now();
+  await migrate(config.databaseUrl, (m) => log.info(m));
+  const db = createPool(config.databaseUrl, {
+    max: 20,
+    applicationName: `botpulse-bot-${config.instanceId}`,
+  });
+
+  const collector = new MetricsCollector();
+  collector.restore(await getCollectorSeed(db, config.instanceId, Date.now()));
+
+  const abort = new AbortController();
+  const graph = config.pageAccessToken
+    ? new GraphApiClient(config.graphApiUrl, config.pageAccessToken)
+    : undefined;
+  const gemini = config.gemini
+    ? new GeminiClient(config.gemini.apiKey, config.gemini.model, config.gemini.baseUrl)
+    : undefined;
+  const facebookHealth = new DependencyTracker(graph ? () => graph.checkPage() : undefined);
+  const geminiHealth = new DependencyTracker(gemini ? () => gemini.check() : undefined);
+
+  const prom = createBotMetrics(config.instanceId);
+  const eventLoop = new EventLoopMonitor();
+  const sse = new SseHub(db, config.instanceId);
+  const link = new AdminSocketClient(
+    config.adminUrl,
+    { service: 'bot', secret: config.internalSecret, instanceId: config.instanceId },
+    log.child({ component: 'admin-link' }),
+  );
+  const monitor = new Monitor({
+    db,
+    log,
+    instanceId: config.instanceId,
+    startedAtMs,
+    collector,
+    prom,
+    sse,
+    link,
+    eventLoop,
+    enabled: config.monitoring,
+  });
+  const health = new HealthService({
+    db,
+    instanceId: config.instanceId,
+    startedAtMs,
+    facebook: facebookHealth,
+    gemini: geminiHealth,
+    linkStats: () => link.statsSnapshot,
+    sseClients: () => sse.size,
+    eventLoopP99Ms: () => eventLoop.p99Ms,
+    onChange: (report) => {
+      log.info({ status: report.status }, 'health changed');
+      if (config.monitoring) link.emit('health:changed', report);
+    },
+  });
+
+  const profiles = new ProfileService(
+    db,
+    graph,
+    (err) => {
+      facebookHealth.recordFailure(err);
+      monitor.failed({
+        instance_id: config.instanceId,
+        stage: 'profile',
+        dependency: 'facebook',
+        message: (err as Error).message,
+        at: new Date().toISOString(),
+      });
+    },
+    () => facebookHealth.recordSuccess(),
+  );
+  const pipeline = new ReplyPipeline({
+    db,
+    log,
+    instanceId: config.instanceId,
+    profiles,
+    gemini,
+    graph,
+    facebookHealth,
+    geminiHealth,
+    observer: monitor,
+    redactPii: config.redactPii,
+    signal: abort.signal,
+  });
+
+  const inFlight = new Set<number>();
+  const queue = new KeyedQueue<ReplyJob>(config.pipelineConcurrency, async (job) => {
+    try {
+      await pipeline.handle(job);
+    } catch (err) {
+      // Left in the inbox: recovery picks it up again.
+      if (!abort.signal.aborted)
+        log.error({ err: (err as Error).message, inboxId: job.inboxId }, 'reply pipeline failed');
+    } finally {
+      inFlight.delete(job.inboxId);
+    }
+  });
+  const dispatch = (job: ReplyJob) => {
+    if (inFlight.has(job.inboxId)) return;
+    inFlight.add(job.inboxId);
+    queue.push(job.senderId, job);
+  };
+  const intake = new Intake(db, config.instanceId, dispatch);
+  const recovery = new InboxRecovery(
+    db,
+    config.instanceId,
+    inFlight,
+    dispatch,
+    log.child({ component: 'inbox' }),
+  );
+
+  prom.gauges({
+    inboxDepth: () => health.inboxBacklog.depth,
+    inboxOldestSeconds: () => health.inboxBacklog.oldest_pending_s,
+    linkConnected: () => (link.statsSnapshot.connected ? 1 : 0),
+    linkBuffered: () => link.statsSnapshot.buffered,
+    linkDropped: () => link.statsSnapshot.dropped,
+    linkReconnects: () => link.statsSnapshot.reconnects,
+    sseClients: () => sse.size,
+    inFlight: () => queue.pending,
+    overheadSecondsPerMessage: () => monitor.overheadSecondsPerMessage,
+    collectorBytes: () => collector.memoryBytes(),
+    eventLoopLagP99Seconds: () => eventLoop.p99Ms / 1000,
+  });
+
+  const app = Fastify({
+    logger: fastifyLoggerOptions('bot', config.logLevel),
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+  app.decorateRequest('receivedHr', 0);
+  app.addHook('onRequest', async (req) => {
+    req.receivedHr = performance.now();
+  });
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(500).send({ error: 'internal', message: 'internal error' });
+    }
+    const code =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : (err.code ?? 'bad_request');
+    return reply.code(status).send({ error: code.toLowerCase(), message: err.message });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  await app.register(webhookRoutes, {
+    appSecret: config.appSecret,
+    verifyToken: config.verifyToken,
+    intake,
+    prom,
+  });
+  await app.register(async (scope) => {
+    scope.addHook('onRequest', async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>;
+      const token = bearer(req) ?? (req.url.startsWith('/debug/message-stream') ? q.token : undefined);
+      if (!token || !safeEqual(token, config.debugToken)) {
+        return reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'unauthorized', message: 'Authorization: Bearer <DEBUG_TOKEN> is required' });
+      }
+    });
+    await scope.register(debugRoutes, { health, monitor, sse });
+    await scope.register(prometheusRoutes, { registry: prom.registry });
+  });
+
+  return {
+    app,
+    db,
+    monitor,
+    async start() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      eventLoop.start();
+      facebookHealth.start();
+      geminiHealth.start();
+      await health.start();
+      monitor.start();
+      await recovery.start();
+      return address;
+    },
+    async stop(drainMs = 10_000) {
+      sse.close();
+      await app.close();
+      await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, drainMs).unref())]);
+      abort.abort();
+      recovery.stop();
+      monitor.stop();
+      health.stop();
+      facebookHealth.stop();
+      geminiHealth.stop();
+      eventLoop.stop();
+      monitor.emitMetrics();
+      link.close();
+      await db.end();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { DependencyError } from './retry';
+
+export interface UserProfile {
+  first_name: string | null;
+  last_name: string | null;
+  profile_pic: string | null;
+}
+
+interface GraphErrorBody {
+  error?: { message?: string; type?: string; code?: number; error_subcode?: number };
+}
+
+/** Graph API codes worth retrying: rate limits (4, 17, 32, 613) and temporary errors (1, 2). */
+const RETRYABLE_CODES = new Set([1, 2, 4, 17, 32, 613]);
+const MAX_MESSAGE_CHARS = 2000;
+
+/**
+ * Facebook's Graph API as the bot uses it: the Send API, the User Profile API and a cheap call
+ * for the health check. Every error becomes a DependencyError with Meta's code and message.
+ */
+export class GraphApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly pageAccessToken: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** Sends `text` as one or more messages (the Send API takes at most 2,000 characters each). */
+  async sendText(recipientId: string, text: string): Promise<string[]> {
+    const ids: string[] = [];
+    for (const part of splitMessage(text, MAX_MESSAGE_CHARS)) {
+      const body = await this.request<{ message_id: string }>('POST', '/me/messages', {
+        recipient: { id: recipientId },
+        messaging_type: 'RESPONSE',
+        message: { text: part },
+      });
+      ids.push(body.message_id);
+    }
+    return ids;
+  }
+
+  async getProfile(psid: string): Promise<UserProfile> {
+    const body = await this.request<{ first_name?: string; last_name?: string; profile_pic?: string }>(
+      'GET',
+      `/${encodeURIComponent(psid)}?fields=first_name,last_name,profile_pic`,
+    );
+    return {
+      first_name: body.first_name ?? null,
+      last_name: body.last_name ?? null,
+      profile_pic: body.profile_pic ?? null,
+    };
+  }
+
+  /** The background health check: can we reach the Graph API with this token? */
+  async checkPage(): Promise<void> {
+    await this.request('GET', '/me?fields=id,name');
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, json?: unknown): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    url.searchParams.set('access_token', this.pageAccessToken);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: json ? { 'content-type': 'application/json' } : undefined,
+        body: json ? JSON.stringify(json) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const timeout = (err as Error).name === 'TimeoutError';
+      throw new DependencyError(
+        timeout
+          ? `Graph API timed out after ${this.timeoutMs} ms`
+          : `Graph API unreachable: ${(err as Error).message}`,
+        true,
+        timeout ? 'timeout' : 'network',
+      );
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      throw new DependencyError(
+        `Graph API answered HTTP ${res.status} with a non-JSON body`,
+        res.status >= 500,
+        'bad_response',
+        res.status,
+      );
+    }
+    if (res.ok) return body as T;
+    const e = (body as GraphErrorBody).error;
+    const code = e?.code;
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new DependencyError(
+      `Graph API ${code ?? res.status}: ${e?.message ?? `HTTP ${res.status}`}`,
+      res.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)),
+      code ?? res.status,
+      res.status,
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
+  }
+}
+
+/**
+ * Splits text into parts of at most `max` characters, preferring paragraph, sentence and word
+ * boundaries, never splitting a surrogate pair.
+ */
+export function splitMessage(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = -1;
+    for (const sep of ['\n\n', '\n', '. ', ' ']) {
+      const at = rest.lastIndexOf(sep, max - sep.length);
+      if (at > max / 2) {
+        cut = at + sep.length;
+        break;
+      }
+    }
+    if (cut <= 0) {
+      cut = max;
+      const code = rest.charCodeAt(cut - 1);
+      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    }
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0 || parts.length === 0) parts.push(rest);
+  return parts;
+}

@@ -1,0 +1,120 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Everything the bot exposes on /metrics. Base units in names (_seconds, _total); no user ids as
+ * labels (unbounded cardinality, and personal data). Gauges read their value at scrape time.
+ */
+export function createBotMetrics(instanceId: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ instance_id: instanceId });
+  collectDefaultMetrics({ register: registry, prefix: 'botpulse_bot_' });
+
+  return {
+    registry,
+    messages: new Counter({
+      name: 'botpulse_messages_total',
+      help: 'User messages stored and answered, by kind and reply status',
+      labelNames: ['kind', 'status'] as const,
+      registers: [registry],
+    }),
+    webhookRequests: new Counter({
+      name: 'botpulse_webhook_requests_total',
+      help: 'Webhook POSTs by outcome (accepted, bad_signature, invalid, too_large, unavailable)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: 'botpulse_webhook_events_total',
+      help: 'Webhook events by type (message, duplicate, echo, delivery, read, malformed, other)',
+      labelNames: ['type'] as const,
+      registers: [registry],
+    }),
+    responseTime: new Histogram({
+      name: 'botpulse_response_time_seconds',
+      help: 'From webhook receipt to the reply sent',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    stageDuration: new Histogram({
+      name: 'botpulse_stage_duration_seconds',
+      help: 'Time per reply stage: store (inbox), generate (Gemini or rules), send (Send API), write (conversation batch)',
+      labelNames: ['stage'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    failures: new Counter({
+      name: 'botpulse_reply_failures_total',
+      help: 'Failed replies and dependency calls, by stage and dependency',
+      labelNames: ['stage', 'dependency'] as const,
+      registers: [registry],
+    }),
+    gauges: (read: {
+      inboxDepth: () => number;
+      inboxOldestSeconds: () => number;
+      linkConnected: () => number;
+      linkBuffered: () => number;
+      linkDropped: () => number;
+      linkReconnects: () => number;
+      sseClients: () => number;
+      inFlight: () => number;
+      overheadSecondsPerMessage: () => number;
+      collectorBytes: () => number;
+      eventLoopLagP99Seconds: () => number;
+    }) => {
+      const gauge = (name: string, help: string, fn: () => number) =>
+        new Gauge({
+          name,
+          help,
+          registers: [registry],
+          collect() {
+            this.set(fn());
+          },
+        });
+      gauge(
+        'botpulse_inbox_depth',
+        'Acknowledged webhook events not yet answered (all instances)',
+        read.inboxDepth,
+      );
+      gauge(
+        'botpulse_inbox_oldest_pending_seconds',
+        'Age of the oldest unanswered inbox event',
+        read.inboxOldestSeconds,
+      );
+      gauge(
+        'botpulse_admin_link_connected',
+        '1 when the Socket.io link to the admin is up',
+        read.linkConnected,
+      );
+      gauge(
+        'botpulse_admin_link_buffered_events',
+        'Events waiting for the admin link to come back',
+        read.linkBuffered,
+      );
+      gauge(
+        'botpulse_admin_link_dropped_events_total',
+        'Events dropped because the link buffer was full',
+        read.linkDropped,
+      );
+      gauge('botpulse_admin_link_reconnects_total', 'Times the admin link reconnected', read.linkReconnects);
+      gauge('botpulse_sse_clients', 'Clients connected to /debug/message-stream', read.sseClients);
+      gauge('botpulse_pipeline_in_flight', 'Messages being answered right now', read.inFlight);
+      gauge(
+        'botpulse_monitoring_overhead_seconds_per_message',
+        'Time spent in monitoring code per message (collector, counters, emits, SSE), recent average',
+        read.overheadSecondsPerMessage,
+      );
+      gauge(
+        'botpulse_collector_memory_bytes',
+        'Memory held by the in-memory metrics collector',
+        read.collectorBytes,
+      );
+      gauge(
+        'botpulse_event_loop_lag_p99_seconds',
+        'Event-loop delay p99 over the last 10 s',
+        read.eventLoopLagP99Seconds,
+      );
+    },
+  };
+}
+
+export type BotPrometheus = ReturnType<typeof createBotMetrics>;

@@ -1,0 +1,121 @@
+import type { ServerResponse } from 'node:http';
+import { type Db, getConversationsAfter } from '@botpulse/db';
+import type { FeedMessage, ProcessedMessage } from '@botpulse/protocol';
+
+const MAX_CLIENT_BUFFER_BYTES = 1 << 20;
+const REPLAY_LIMIT = 1000;
+
+interface Client {
+  res: ServerResponse;
+  /** events that arrived while the replay from the database was being sent */
+  held: string[] | null;
+  heldAfterId: number;
+}
+
+function frame(
+  m: Pick<
+    FeedMessage,
+    | 'id'
+    | 'user_id'
+    | 'user_name'
+    | 'message_text'
+    | 'reply_text'
+    | 'timestamp'
+    | 'response_time'
+    | 'instance_id'
+    | 'status'
+  >,
+): string {
+  const data = {
+    id: m.id,
+    user_id: m.user_id,
+    user_name: m.user_name,
+    message_text: m.message_text,
+    reply_text: m.reply_text,
+    timestamp: m.timestamp,
+    response_time: m.response_time,
+    instance_id: m.instance_id,
+    status: m.status,
+  };
+  return `id: ${m.id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * `GET /debug/message-stream`: Server-Sent Events, one `message` event per processed user message.
+ * A client that reconnects with Last-Event-ID first gets what it missed (from the database).
+ */
+export class SseHub {
+  private readonly clients = new Set<Client>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Db,
+    private readonly instanceId: string,
+    heartbeatMs = 15_000,
+  ) {
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients) this.write(c, ': heartbeat\n\n');
+    }, heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  async attach(res: ServerResponse, lastEventId: number | undefined): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 3000\n\n');
+    const client: Client = { res, held: lastEventId !== undefined ? [] : null, heldAfterId: 0 };
+    this.clients.add(client);
+    res.on('close', () => this.clients.delete(client));
+    if (lastEventId === undefined) return;
+    try {
+      const missed = await getConversationsAfter(this.db, {
+        afterId: lastEventId,
+        limit: REPLAY_LIMIT,
+        instanceId: this.instanceId,
+      });
+      for (const m of missed) this.write(client, frame(m));
+      client.heldAfterId = missed.at(-1)?.id ?? lastEventId;
+    } catch {
+      res.write(': could not replay missed events\n\n');
+    }
+    const held = client.held ?? [];
+    client.held = null;
+    for (const f of held) {
+      const id = Number(/^id: (\d+)/.exec(f)?.[1]);
+      if (id > client.heldAfterId) this.write(client, f);
+    }
+  }
+
+  publish(message: ProcessedMessage): void {
+    if (this.clients.size === 0) return;
+    const f = frame(message);
+    for (const c of this.clients) {
+      if (c.held) c.held.push(f);
+      else this.write(c, f);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+  }
+
+  private write(c: Client, chunk: string) {
+    // A client that stopped reading is dropped rather than buffered without bound.
+    if (c.res.writableLength > MAX_CLIENT_BUFFER_BYTES) {
+      c.res.destroy();
+      this.clients.delete(c);
+      return;
+    }
+    c.res.write(chunk);
+  }
+}

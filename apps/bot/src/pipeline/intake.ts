@@ -1,0 +1,95 @@
+import { type Db, type InsertedInboxEvent, insertInboxEvents, type NewInboxEvent } from '@botpulse/db';
+import type { InboundEvent } from '../webhook/events';
+import { BatchWriter } from './batch-writer';
+import type { ReplyJob } from './job';
+
+interface InboxItem {
+  row: NewInboxEvent;
+  source: InboundEvent;
+}
+
+/** Nothing could be stored: the webhook must not say 200, so Meta retries. */
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+}
+
+/**
+ * The webhook's durable step: user events are written to the inbox (group-committed) before Meta
+ * gets its 200; the new ones (not seen before) become reply jobs claimed by this instance.
+ */
+export class Intake {
+  private readonly writer: BatchWriter<
+    InboxItem,
+    { inserted: InsertedInboxEvent | undefined; storeMs: number }
+  >;
+
+  constructor(
+    db: Db,
+    instanceId: string,
+    private readonly dispatch: (job: ReplyJob) => void,
+  ) {
+    this.writer = new BatchWriter(
+      async (items) => {
+        const started = performance.now();
+        const rows = await insertInboxEvents(
+          db,
+          instanceId,
+          items.map((i) => i.row),
+        );
+        const storeMs = performance.now() - started;
+        const byKey = new Map(rows.map((r) => [r.dedup_key, r]));
+        // The same mid twice in one batch: only its first occurrence is new.
+        return items.map((i) => {
+          const inserted = byKey.get(i.row.dedup_key);
+          byKey.delete(i.row.dedup_key);
+          return { inserted, storeMs };
+        });
+      },
+      1000,
+      2,
+    );
+  }
+
+  async accept(events: InboundEvent[], receivedHr: number): Promise<{ stored: number; duplicates: number }> {
+    if (events.length === 0) return { stored: 0, duplicates: 0 };
+    let results: Array<{ inserted: InsertedInboxEvent | undefined; storeMs: number }>;
+    try {
+      results = await this.writer.writeMany(
+        events.map((source) => ({
+          source,
+          row: {
+            dedup_key: source.dedupKey,
+            sender_id: source.senderId,
+            event_ts: new Date(source.timestampMs).toISOString(),
+            event: source.event,
+          },
+        })),
+      );
+    } catch (err) {
+      throw new StorageUnavailableError(`could not store webhook events: ${(err as Error).message}`);
+    }
+    let stored = 0;
+    results.forEach((r, i) => {
+      if (!r.inserted) return;
+      stored++;
+      const source = events[i]!;
+      this.dispatch({
+        inboxId: r.inserted.id,
+        dedupKey: source.dedupKey,
+        senderId: source.senderId,
+        timestampMs: source.timestampMs,
+        kind: source.kind,
+        event: source.event,
+        receivedAtMs: r.inserted.received_at.getTime(),
+        receivedHr,
+        storeMs: r.storeMs,
+        attempts: 1,
+      });
+    });
+    return { stored, duplicates: events.length - stored };
+  }
+
+  get busy(): boolean {
+    return this.writer.busy;
+  }
+}

@@ -1,0 +1,19 @@
+import type { MessageKind } from '@botpulse/protocol';
+
+/** One stored user event on its way to an answer. */
+export interface ReplyJob {
+  inboxId: number;
+  dedupKey: string;
+  senderId: string;
+  /** Meta's event time */
+  timestampMs: number;
+  kind: MessageKind;
+  event: Record<string, unknown>;
+  /** when the webhook received it (wall clock) */
+  receivedAtMs: number;
+  /** performance.now() at receipt, for a precise response time; absent after a restart */
+  receivedHr?: number;
+  /** how long storing it in the inbox took */
+  storeMs: number | null;
+  attempts: number;
+}

@@ -1,0 +1,96 @@
+import {
+  claimPendingInbox,
+  type Db,
+  markInboxDead,
+  pruneProcessedInbox,
+  renewInboxClaims,
+} from '@botpulse/db';
+import type { MessageKind } from '@botpulse/protocol';
+import type { Logger } from '@botpulse/runtime';
+import type { ReplyJob } from './job';
+
+const LEASE_SECONDS = 120;
+const MAX_ATTEMPTS = 5;
+
+function kindOf(event: Record<string, unknown>): MessageKind {
+  const e = event as { postback?: unknown; message?: { quick_reply?: unknown; text?: unknown } };
+  if (e.postback) return 'postback';
+  if (e.message?.quick_reply) return 'quick_reply';
+  return e.message?.text !== undefined ? 'text' : 'attachment';
+}
+
+/**
+ * Picks up acknowledged events that were never answered: at start-up the ones this instance had
+ * claimed before it stopped, later any whose claim expired (another instance died). Keeps the
+ * claims of events still in progress alive, and prunes old processed rows.
+ */
+export class InboxRecovery {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly instanceId: string,
+    private readonly inFlight: ReadonlySet<number>,
+    private readonly dispatch: (job: ReplyJob) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<number> {
+    const recovered = await this.claim(true);
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const t = setInterval(() => {
+        fn().catch((err: Error) => this.log.warn({ err: err.message }, 'inbox maintenance failed'));
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(10_000, () => this.claim(false));
+    every(30_000, () => renewInboxClaims(this.db, this.instanceId, [...this.inFlight]));
+    every(3_600_000, () => pruneProcessedInbox(this.db, 24));
+    return recovered;
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Claims and dispatches pending events; returns how many. */
+  async claim(atStartup: boolean): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await claimPendingInbox(this.db, {
+        instanceId: this.instanceId,
+        leaseSeconds: LEASE_SECONDS,
+        limit: 500,
+        // Later claims leave alone what the webhook claimed a moment ago and is dispatching.
+        ownGraceSeconds: atStartup ? 0 : 30,
+        excludeIds: [...this.inFlight],
+      });
+      // A user's messages are answered in the order they arrived.
+      rows.sort((a, b) => a.id - b.id);
+      for (const row of rows) {
+        if (row.attempts > MAX_ATTEMPTS || !row.event) {
+          this.log.error({ inboxId: row.id, attempts: row.attempts }, 'giving up on an inbox event');
+          await markInboxDead(this.db, row.id, `gave up after ${row.attempts - 1} attempts`);
+          continue;
+        }
+        this.dispatch({
+          inboxId: row.id,
+          dedupKey: row.dedup_key,
+          senderId: row.sender_id,
+          timestampMs: row.event_ts.getTime(),
+          kind: kindOf(row.event),
+          event: row.event,
+          receivedAtMs: row.received_at.getTime(),
+          storeMs: null,
+          attempts: row.attempts,
+        });
+      }
+      total += rows.length;
+      if (rows.length < 500) break;
+    }
+    if (total > 0) this.log.info({ recovered: total }, 'picked up unanswered inbox events');
+    return total;
+  }
+}

@@ -1,0 +1,192 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Db, type InsertedConversation, insertConversations, type NewConversation } from '@botpulse/db';
+import type { ConversationStatus, ErrorEvent, FailureStage, ProcessedMessage } from '@botpulse/protocol';
+import type { Logger } from '@botpulse/runtime';
+import type { GeminiClient } from '../clients/gemini';
+import type { GraphApiClient } from '../clients/graph-api';
+import { DependencyError, withRetry } from '../clients/retry';
+import { FALLBACK_REPLY, ruleReply } from '../clients/rule-responder';
+import type { DependencyTracker } from '../health/dependency-tracker';
+import { messageText } from '../webhook/events';
+import { BatchWriter } from './batch-writer';
+import type { ReplyJob } from './job';
+import type { ProfileService } from './profiles';
+import { redactPii } from './redact';
+
+export interface StageTimes {
+  storeMs: number;
+  generateMs: number;
+  sendMs: number;
+}
+
+/** Who hears about answered messages and failures (collector, Prometheus, SSE, admin link). */
+export interface PipelineObserver {
+  stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void;
+  failed(event: ErrorEvent): void;
+  storeLatency(ms: number): void;
+}
+
+export interface ReplyPipelineDeps {
+  db: Db;
+  log: Logger;
+  instanceId: string;
+  profiles: ProfileService;
+  gemini: GeminiClient | undefined;
+  graph: GraphApiClient | undefined;
+  facebookHealth: DependencyTracker;
+  geminiHealth: DependencyTracker;
+  observer: PipelineObserver;
+  redactPii: boolean;
+  /** stops store retries on shutdown */
+  signal: AbortSignal;
+}
+
+const GEMINI_RETRY = { attempts: 3, baseDelayMs: 500, maxDelayMs: 4000 };
+const SEND_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 3000 };
+
+/**
+ * One user message → one stored, answered conversation: profile name, reply (Gemini or rules),
+ * Send API, then the conversation row; only a newly stored row is counted and emitted.
+ */
+export class ReplyPipeline {
+  private readonly writer: BatchWriter<NewConversation, InsertedConversation>;
+
+  constructor(private readonly deps: ReplyPipelineDeps) {
+    this.writer = new BatchWriter((rows) => this.timedInsert(rows), 500, 2);
+  }
+
+  async handle(job: ReplyJob): Promise<void> {
+    const { deps } = this;
+    const text = messageText(job.event);
+    const profile = await deps.profiles.lookup(job.senderId);
+
+    let status: ConversationStatus = 'replied';
+    let error: string | null = null;
+
+    const generateStart = performance.now();
+    let reply: string;
+    if (deps.gemini) {
+      try {
+        reply = await withRetry(
+          GEMINI_RETRY,
+          () => deps.gemini!.reply(text),
+          (err) => deps.geminiHealth.recordFailure(err),
+        );
+        deps.geminiHealth.recordSuccess();
+      } catch (err) {
+        reply = FALLBACK_REPLY;
+        status = 'failed';
+        error = this.reportFailure(job, 'generate', 'gemini', err);
+      }
+    } else {
+      reply = ruleReply(text, job.kind);
+    }
+    const generateMs = performance.now() - generateStart;
+
+    const sendStart = performance.now();
+    if (deps.graph) {
+      try {
+        await withRetry(
+          SEND_RETRY,
+          () => deps.graph!.sendText(job.senderId, reply),
+          (err) => deps.facebookHealth.recordFailure(err),
+        );
+        deps.facebookHealth.recordSuccess();
+      } catch (err) {
+        status = 'failed';
+        error = this.reportFailure(job, 'send', 'facebook', err);
+      }
+    } else if (status === 'replied') {
+      status = 'not_sent';
+    }
+    const sendMs = performance.now() - sendStart;
+    const responseTimeMs =
+      job.receivedHr !== undefined
+        ? performance.now() - job.receivedHr
+        : Math.max(0, Date.now() - job.receivedAtMs);
+
+    const storedText = deps.redactPii ? redactPii(text) : text;
+    const storedReply = deps.redactPii ? redactPii(reply) : reply;
+    const row: NewConversation = {
+      inbox_id: job.inboxId,
+      mid: job.dedupKey,
+      facebook_id: job.senderId,
+      kind: job.kind,
+      message_text: storedText,
+      reply_text: storedReply,
+      timestamp: new Date(job.timestampMs).toISOString(),
+      received_at: new Date(job.receivedAtMs).toISOString(),
+      response_time_ms: responseTimeMs,
+      store_ms: job.storeMs,
+      generate_ms: generateMs,
+      send_ms: sendMs,
+      status,
+      error,
+      instance_id: deps.instanceId,
+      profile: profile.fetched,
+    };
+    const stored = await this.store(row);
+    if (stored.id === null) return; // a retry of a message already answered: not counted twice
+    deps.observer.stored(
+      {
+        id: stored.id,
+        mid: job.dedupKey,
+        user_id: job.senderId,
+        user_name: profile.name,
+        message_text: storedText,
+        reply_text: storedReply,
+        kind: job.kind,
+        timestamp: row.timestamp,
+        response_time: responseTimeMs,
+        status,
+        instance_id: deps.instanceId,
+      },
+      { newUser: stored.new_user, stages: { storeMs: job.storeMs ?? 0, generateMs, sendMs } },
+    );
+  }
+
+  /** Conversation writes wait out a database outage: the message is acknowledged, it must land. */
+  private async store(row: NewConversation): Promise<InsertedConversation> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.writer.write(row);
+      } catch (err) {
+        if (this.deps.signal.aborted) throw err;
+        if (attempt === 1 || attempt % 10 === 0) {
+          this.deps.log.warn(
+            { err: (err as Error).message, attempt },
+            'storing a conversation failed, retrying',
+          );
+        }
+        await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  private async timedInsert(rows: NewConversation[]) {
+    const started = performance.now();
+    const result = await insertConversations(this.deps.db, rows);
+    this.deps.observer.storeLatency(performance.now() - started);
+    return result;
+  }
+
+  private reportFailure(
+    job: ReplyJob,
+    stage: FailureStage,
+    dependency: 'facebook' | 'gemini',
+    err: unknown,
+  ): string {
+    const message = err instanceof Error ? err.message : String(err);
+    const code = err instanceof DependencyError ? err.code : undefined;
+    this.deps.observer.failed({
+      instance_id: this.deps.instanceId,
+      stage,
+      dependency,
+      message,
+      ...(code !== undefined ? { code } : {}),
+      mid: job.dedupKey,
+      at: new Date().toISOString(),
+    });
+    return `${stage}: ${message}`.slice(0, 1000);
+  }
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { BotPrometheus } from '../monitoring/prometheus';
+import { type Intake, StorageUnavailableError } from '../pipeline/intake';
+import { extractUserEvents, webhookBodySchema } from '../webhook/events';
+import { safeEqual, verifySignature } from '../webhook/signature';
+
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+
+class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WebhookRouteOptions {
+  appSecret: string;
+  verifyToken: string;
+  intake: Intake;
+  prom: BotPrometheus;
+}
+
+/**
+ * Meta's webhook: the verify handshake, and event delivery signed with the app secret. Events are
+ * stored durably before the 200; a body that cannot be stored gets a 503 so Meta retries it.
+ */
+export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app: FastifyInstance, opts) => {
+  // Signatures are checked on the exact bytes received, before JSON parsing.
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
+    (req, raw, done) => {
+      const body = raw as Buffer;
+      const check = verifySignature(
+        body,
+        req.headers['x-hub-signature-256'] as string | undefined,
+        opts.appSecret,
+      );
+      if (check !== 'valid') {
+        opts.prom.webhookRequests.inc({ outcome: 'bad_signature' });
+        const err =
+          check === 'missing'
+            ? new HttpError(401, 'missing_signature', 'X-Hub-Signature-256 header is required')
+            : new HttpError(403, 'invalid_signature', 'X-Hub-Signature-256 does not match the body');
+        done(err, undefined);
+        return;
+      }
+      try {
+        done(null, JSON.parse(body.toString('utf8')));
+      } catch {
+        opts.prom.webhookRequests.inc({ outcome: 'invalid' });
+        done(new HttpError(400, 'invalid_json', 'body is not valid JSON'), undefined);
+      }
+    },
+  );
+
+  app.get('/webhook', async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    if (q['hub.mode'] !== 'subscribe' || typeof q['hub.challenge'] !== 'string') {
+      return reply
+        .code(400)
+        .send({ error: 'invalid_request', message: 'expected hub.mode=subscribe and hub.challenge' });
+    }
+    if (!safeEqual(q['hub.verify_token'] ?? '', opts.verifyToken)) {
+      return reply
+        .code(403)
+        .send({ error: 'forbidden', message: 'hub.verify_token does not match FB_VERIFY_TOKEN' });
+    }
+    return reply.type('text/plain').send(q['hub.challenge']);
+  });
+
+  app.post('/webhook', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (req, reply) => {
+    if (!req.headers['content-type']?.startsWith('application/json')) {
+      return reply
+        .code(415)
+        .send({ error: 'unsupported_media_type', message: 'content-type must be application/json' });
+    }
+    const parsed = webhookBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      opts.prom.webhookRequests.inc({ outcome: 'invalid' });
+      const issue = parsed.error.issues[0]!;
+      return reply.code(400).send({
+        error: 'invalid_body',
+        message: `${issue.path.join('.') || 'body'}: ${issue.message}`,
+      });
+    }
+    if (parsed.data.object !== 'page') {
+      opts.prom.webhookRequests.inc({ outcome: 'invalid' });
+      return reply.code(404).send({
+        error: 'not_found',
+        message: `object "${parsed.data.object}" is not handled (expected "page")`,
+      });
+    }
+    const { events, ignored } = extractUserEvents(parsed.data);
+    for (const [type, n] of Object.entries(ignored)) opts.prom.webhookEvents.inc({ type }, n);
+    try {
+      const { stored, duplicates } = await opts.intake.accept(events, req.receivedHr);
+      opts.prom.webhookEvents.inc({ type: 'message' }, stored);
+      if (duplicates > 0) opts.prom.webhookEvents.inc({ type: 'duplicate' }, duplicates);
+    } catch (err) {
+      if (err instanceof StorageUnavailableError) {
+        opts.prom.webhookRequests.inc({ outcome: 'unavailable' });
+        req.log.error(
+          { err: err.message },
+          'webhook events could not be stored; answering 503 so Meta retries',
+        );
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'unavailable', message: 'storage is unavailable, retry later' });
+      }
+      throw err;
+    }
+    opts.prom.webhookRequests.inc({ outcome: 'accepted' });
+    return reply.type('text/plain').send('EVENT_RECEIVED');
+  });
+};

@@ -1,0 +1,44 @@
+import { type Db, LOCKS } from '../../pool';
+
+/**
+ * Makes a newly requested time zone's user rollups complete: computes them from every conversation
+ * already folded (the queued ones are added by the next fold), then marks the zone ready — in one
+ * transaction under the rollup lock, so no conversation is counted twice or missed.
+ */
+export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.rollup]);
+    const { rows } = await client.query<{ ready: boolean }>(`SELECT ready FROM rollup_zones WHERE tz = $1`, [
+      tz,
+    ]);
+    if (rows[0]?.ready !== false) {
+      await client.query('ROLLBACK');
+      return;
+    }
+    await client.query(`DELETE FROM rollup_user_periods WHERE tz = $1`, [tz]);
+    await client.query(`DELETE FROM rollup_period_totals WHERE tz = $1`, [tz]);
+    await client.query(
+      `INSERT INTO rollup_user_periods (tz, grain, period, facebook_id, messages, last_seen)
+       SELECT $1, g.grain, rollup_period(g.grain, c."timestamp", $1), c.facebook_id, count(*), max(c."timestamp")
+         FROM conversations c
+        CROSS JOIN (VALUES ('d'::char(1)), ('w'), ('m')) g(grain)
+        WHERE NOT EXISTS (SELECT 1 FROM rollup_queue q WHERE q.conversation_id = c.id)
+        GROUP BY 2, 3, 4`,
+      [tz],
+    );
+    await client.query(
+      `INSERT INTO rollup_period_totals (tz, grain, period, users)
+       SELECT tz, grain, period, count(*) FROM rollup_user_periods WHERE tz = $1 GROUP BY 1, 2, 3`,
+      [tz],
+    );
+    await client.query(`UPDATE rollup_zones SET ready = true, ready_at = now() WHERE tz = $1`, [tz]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,76 @@
+import { type Db, LOCKS } from '../../pool';
+
+export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
+
+/**
+ * Folds up to `limit` queued conversations into the rollups, in one transaction under the rollup
+ * lock (one process at a time, however many admins run): 15-minute slots for counts and response
+ * times; per ready time zone, who was active in which local day/week/month and how many.
+ * Returns how many conversations were folded (0: the queue is empty, or another process holds the lock).
+ */
+export async function foldRollupQueue(db: Db, limit: number, wait = false): Promise<number> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows: lock } = await client.query<{ ok: boolean }>(
+      wait ? 'SELECT pg_advisory_xact_lock($1) IS NULL AS ok' : 'SELECT pg_try_advisory_xact_lock($1) AS ok',
+      [LOCKS.rollup],
+    );
+    if (!lock[0]!.ok) {
+      await client.query('ROLLBACK');
+      return 0;
+    }
+    const { rows } = await client.query<{ folded: number }>(
+      `WITH q AS (
+         DELETE FROM rollup_queue
+          WHERE conversation_id IN (SELECT conversation_id FROM rollup_queue ORDER BY conversation_id LIMIT $1)
+         RETURNING conversation_id
+       ),
+       batch AS (
+         SELECT c.facebook_id, c."timestamp" AS ts, c.response_time_ms AS rt, c.status
+           FROM q JOIN conversations c ON c.id = q.conversation_id
+       ),
+       slots AS (
+         INSERT INTO rollup_slots AS s (slot, messages, failed, response_ms_sum, response_count)
+         SELECT date_bin('15 minutes', ts, TIMESTAMPTZ '${SLOT_ORIGIN}'), count(*),
+                count(*) FILTER (WHERE status = 'failed'), sum(rt), count(rt)
+           FROM batch GROUP BY 1
+         ON CONFLICT (slot) DO UPDATE SET
+           messages = s.messages + EXCLUDED.messages,
+           failed = s.failed + EXCLUDED.failed,
+           response_ms_sum = s.response_ms_sum + EXCLUDED.response_ms_sum,
+           response_count = s.response_count + EXCLUDED.response_count
+       ),
+       agg AS (
+         SELECT z.tz, g.grain, rollup_period(g.grain, b.ts, z.tz) AS period, b.facebook_id,
+                count(*) AS n, max(b.ts) AS last_seen
+           FROM batch b
+          CROSS JOIN (SELECT tz FROM rollup_zones WHERE ready) z
+          CROSS JOIN (VALUES ('d'::char(1)), ('w'), ('m')) g(grain)
+          GROUP BY 1, 2, 3, 4
+       ),
+       members AS (
+         INSERT INTO rollup_user_periods AS m (tz, grain, period, facebook_id, messages, last_seen)
+         SELECT tz, grain, period, facebook_id, n, last_seen FROM agg
+         ON CONFLICT (tz, grain, period, facebook_id) DO UPDATE SET
+           messages = m.messages + EXCLUDED.messages,
+           last_seen = greatest(m.last_seen, EXCLUDED.last_seen)
+         RETURNING tz, grain, period, (xmax = 0) AS is_new
+       ),
+       totals AS (
+         INSERT INTO rollup_period_totals AS t (tz, grain, period, users)
+         SELECT tz, grain, period, count(*) FILTER (WHERE is_new) FROM members GROUP BY 1, 2, 3
+         ON CONFLICT (tz, grain, period) DO UPDATE SET users = t.users + EXCLUDED.users
+       )
+       SELECT count(*) AS folded FROM q`,
+      [limit],
+    );
+    await client.query('COMMIT');
+    return rows[0]!.folded;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,98 @@
+import type { Queryable } from '../../pool';
+
+export interface CollectorSeedRows {
+  totalMessages: number;
+  failedTotal: number;
+  totalUsers: number;
+  minutes: Array<{ minuteStartMs: number; messages: number; failed: number }>;
+  hours: Array<{
+    hourStartMs: number;
+    messages: number;
+    users: number;
+    responseMsSum: number;
+    responseCount: number;
+    failed: number;
+  }>;
+  days: Array<{ dayStartMs: number; users: number }>;
+  users: Array<{ userId: string; lastSeenMs: number }>;
+  recentResponseTimes: number[];
+}
+
+/**
+ * What one bot instance needs to rebuild its in-memory collector after a start or a crash:
+ * its own totals, the last 7 days by hour and day, the last 24 h by minute, its users of the
+ * last 7 days and its last 1000 response times. Bounded to the recent window and indexed.
+ */
+export async function getCollectorSeed(
+  db: Queryable,
+  instanceId: string,
+  nowMs: number,
+): Promise<CollectorSeedRows> {
+  const now = new Date(nowMs);
+  const [totals, users, minutes, hours, days, lastSeen, recent] = await Promise.all([
+    db.query<{ messages: number; failed: number }>(
+      `SELECT count(*) AS messages, count(*) FILTER (WHERE status = 'failed') AS failed
+         FROM conversations WHERE instance_id = $1`,
+      [instanceId],
+    ),
+    db.query<{ n: number }>(`SELECT count(*) AS n FROM users`),
+    db.query<{ t: number; messages: number; failed: number }>(
+      `SELECT (extract(epoch FROM date_trunc('minute', "timestamp")) * 1000)::float8 AS t,
+              count(*) AS messages, count(*) FILTER (WHERE status = 'failed') AS failed
+         FROM conversations
+        WHERE instance_id = $1 AND "timestamp" >= $2::timestamptz - interval '24 hours' AND "timestamp" <= $2
+        GROUP BY 1`,
+      [instanceId, now],
+    ),
+    db.query<{ t: number; messages: number; users: number; sum: number; failed: number }>(
+      `SELECT (extract(epoch FROM date_trunc('hour', "timestamp")) * 1000)::float8 AS t,
+              count(*) AS messages, count(DISTINCT facebook_id) AS users,
+              coalesce(sum(response_time_ms), 0) AS sum, count(*) FILTER (WHERE status = 'failed') AS failed
+         FROM conversations
+        WHERE instance_id = $1 AND "timestamp" >= date_trunc('hour', $2::timestamptz) - interval '167 hours'
+          AND "timestamp" <= $2
+        GROUP BY 1`,
+      [instanceId, now],
+    ),
+    db.query<{ t: number; users: number }>(
+      `SELECT (extract(epoch FROM date_trunc('day', "timestamp" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') * 1000)::float8 AS t,
+              count(DISTINCT facebook_id) AS users
+         FROM conversations
+        WHERE instance_id = $1
+          AND "timestamp" >= (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') - interval '7 days') AT TIME ZONE 'UTC'
+          AND "timestamp" <= $2
+        GROUP BY 1`,
+      [instanceId, now],
+    ),
+    db.query<{ facebook_id: string; t: number }>(
+      `SELECT facebook_id, (extract(epoch FROM max("timestamp")) * 1000)::float8 AS t
+         FROM conversations
+        WHERE instance_id = $1
+          AND "timestamp" >= (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') - interval '8 days') AT TIME ZONE 'UTC'
+          AND "timestamp" <= $2
+        GROUP BY facebook_id`,
+      [instanceId, now],
+    ),
+    db.query<{ response_time_ms: number }>(
+      `SELECT response_time_ms FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
+      [instanceId],
+    ),
+  ]);
+  return {
+    totalMessages: totals.rows[0]!.messages,
+    failedTotal: totals.rows[0]!.failed,
+    totalUsers: users.rows[0]!.n,
+    minutes: minutes.rows.map((r) => ({ minuteStartMs: r.t, messages: r.messages, failed: r.failed })),
+    hours: hours.rows.map((r) => ({
+      hourStartMs: r.t,
+      messages: r.messages,
+      users: r.users,
+      responseMsSum: r.sum,
+      responseCount: r.messages,
+      failed: r.failed,
+    })),
+    days: days.rows.map((r) => ({ dayStartMs: r.t, users: r.users })),
+    users: lastSeen.rows.map((r) => ({ userId: r.facebook_id, lastSeenMs: r.t })),
+    recentResponseTimes: recent.rows.map((r) => r.response_time_ms).reverse(),
+  };
+}
