@@ -1,0 +1,14 @@
+export { CircularBuffer } from './circular-buffer';
+export { DAY_MS, HOUR_MS, MetricsCollector, MINUTE_MS } from './collector';
+export { NumberRing } from './number-ring';
+export { changePct, findAnomalies, type MeanAndStdDev, meanAndStdDev, percentile } from './stats';
+export type {
+  CollectorSeed,
+  CurrentStats,
+  DailyMetric,
+  HourlyMetric,
+  MetricsCollectorOptions,
+  RecordExtra,
+  StageStats,
+  StageTimesMs,
+} from './types';

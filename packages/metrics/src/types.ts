@@ -1,0 +1,95 @@
+/** Where one reply's time went, in milliseconds. */
+export interface StageTimesMs {
+  storeMs: number;
+  generateMs: number;
+  sendMs: number;
+}
+
+export interface RecordExtra {
+  /** The reply failed: counted as a message and a failure, not as a response time. */
+  failed?: boolean;
+  /** From the database upsert: whether this user is new. Omitted → "not in the table" decides. */
+  newUser?: boolean;
+  stages?: StageTimesMs;
+}
+
+export interface HourlyMetric {
+  /** ISO start of the UTC hour */
+  hour: string;
+  messages: number;
+  /** Distinct users in that hour */
+  users: number;
+  /** Milliseconds; 0 without replies */
+  avg_response_time: number;
+  failed: number;
+}
+
+export interface DailyMetric {
+  /** UTC day, YYYY-MM-DD */
+  date: string;
+  messages: number;
+  /** Distinct users that day */
+  users: number;
+  avg_response_time: number;
+  failed: number;
+}
+
+export interface StageStats {
+  avg_ms: number;
+  p95_ms: number;
+}
+
+export interface CurrentStats {
+  total_messages: number;
+  last_hour: number;
+  last_24h: number;
+  /** Over the last 1000 response times, in fractional milliseconds (as are the percentiles). */
+  avg_response_time: number;
+  p50_response_time: number;
+  p95_response_time: number;
+  p99_response_time: number;
+  failed_total: number;
+  failed_last_hour: number;
+  total_users: number;
+  active_today: number;
+  active_this_week: number;
+  active_last_30_min: number;
+  stages: { store: StageStats; generate: StageStats; send: StageStats };
+}
+
+/**
+ * Database aggregates that rebuild the collector at start-up. Buckets are UTC and keyed by the
+ * event's own timestamp (Meta's), the same time `recordMessage` receives.
+ */
+export interface CollectorSeed {
+  totalMessages: number;
+  totalUsers: number;
+  failedTotal: number;
+  /** Per minute over the last 24 h; without it last_hour / last_24h start at 0. */
+  minutes?: Array<{ minuteStartMs: number; messages: number; failed: number }>;
+  /**
+   * Per hour over the last 7 days. `users` is distinct users in the hour; `responseMsSum` and
+   * `responseCount` cover replies that did not fail (as `recordMessage` counts them).
+   */
+  hours: Array<{
+    hourStartMs: number;
+    messages: number;
+    users: number;
+    responseMsSum: number;
+    responseCount: number;
+    failed: number;
+  }>;
+  /** Distinct users per UTC day; without it a past day counts only the users last seen that day. */
+  days?: Array<{ dayStartMs: number; users: number }>;
+  /** Users active in the last 7 days, with the timestamp of their latest message. */
+  users: Array<{ userId: string; lastSeenMs: number }>;
+  /** Response times of the latest replies that did not fail, oldest first (the last 1000 are kept). */
+  recentResponseTimes: number[];
+}
+
+export interface MetricsCollectorOptions {
+  /** Clock in epoch ms; injectable for tests. */
+  now?: () => number;
+  /** Starting size of the user table (grows by doubling). */
+  initialUserCapacity?: number;
+}
