@@ -1,6 +1,6 @@
 import { createPool, type Db, getCollectorSeed, migrate } from '@botpulse/db';
 import { MetricsCollector } from '@botpulse/metrics';
-import { fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
+import { EventLoopMonitor, fastifyLoggerOptions, type Logger, safeEqual } from '@botpulse/runtime';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { AdminSocketClient } from './admin-link/admin-socket-client';
 import { GeminiClient } from './clients/gemini';
@@ -8,7 +8,7 @@ import { GraphApiClient } from './clients/graph-api';
 import type { BotConfig } from './config';
 import { DependencyTracker } from './health/dependency-tracker';
 import { HealthService } from './health/health-service';
-import { EventLoopMonitor } from './monitoring/event-loop';
+
 import { Monitor } from './monitoring/monitor';
 import { createBotMetrics } from './monitoring/prometheus';
 import { SseHub } from './monitoring/sse-hub';
@@ -21,7 +21,6 @@ import { ReplyPipeline } from './pipeline/reply-pipeline';
 import { debugRoutes } from './routes/debug';
 import { prometheusRoutes } from './routes/prometheus';
 import { webhookRoutes } from './routes/webhook';
-import { safeEqual } from './webhook/signature';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -97,7 +96,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     sseClients: () => sse.size,
     eventLoopP99Ms: () => eventLoop.p99Ms,
     onChange: (report) => {
-      log.info({ status: report.status }, 'health changed');
+      log.debug({ status: report.status }, 'health report');
       if (config.monitoring) link.emit('health:changed', report);
     },
   });

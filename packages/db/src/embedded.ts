@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { StickyQueryQueue } from './embedded-queue';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -11,6 +13,7 @@ export interface EmbeddedDatabase {
 /**
  * Serves a PGlite database (a directory, or in memory when `dataDir` is undefined) on the Postgres
  * wire protocol, so every service talks to it with the same `pg` driver as to a real server.
+ * pglite-socket's handler speaks the protocol; our queue decides whose turn it is (see StickyQueryQueue).
  */
 export async function startEmbeddedDatabase(options: {
   dataDir?: string;
@@ -20,24 +23,47 @@ export async function startEmbeddedDatabase(options: {
 }): Promise<EmbeddedDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? 'memory://');
-  const server = new PGLiteSocketServer({
-    db,
-    port: options.port,
-    host: options.host ?? '127.0.0.1',
-    maxConnections: options.maxConnections ?? 200,
+  const queue = new StickyQueryQueue(db);
+  const handlers = new Set<PGLiteSocketHandler>();
+  const maxConnections = options.maxConnections ?? 200;
+
+  const server: Server = createServer((socket) => {
+    if (handlers.size >= maxConnections) {
+      socket.end();
+      return;
+    }
+    const handler = new PGLiteSocketHandler({
+      queryQueue: queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]['queryQueue'],
+      closeOnDetach: true,
+    });
+    handlers.add(handler);
+    const forget = () => handlers.delete(handler);
+    handler.addEventListener('close', forget);
+    handler.addEventListener('error', forget);
+    handler.attach(socket).catch(() => {
+      forget();
+      socket.destroy();
+    });
   });
   try {
-    await server.start();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+    });
   } catch (err) {
     await db.close();
     throw err;
   }
-  const port = Number(server.getServerConn().split(':').pop());
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     async stop() {
-      await server.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const h of handlers) void h.detach(true);
+      });
       await db.close();
     },
   };

@@ -31,6 +31,7 @@ export class HealthService {
   private droppedSeen = 0;
   private dropAlarmUntil = 0;
   private lastSignature = '';
+  private lastEmitMs = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: HealthDeps) {}
@@ -80,7 +81,6 @@ export class HealthService {
       sse_clients: this.deps.sseClients(),
       reasons,
     };
-    if (!link.connected) reasons.push('not connected to the admin');
     const checks = {
       database: this.database,
       facebook: this.deps.facebook.snapshot(now),
@@ -123,9 +123,12 @@ export class HealthService {
       report.checks.gemini.status,
       report.checks.memory.status,
       report.checks.pipeline.status,
+      report.checks.pipeline.reasons,
     ]);
-    if (signature !== this.lastSignature) {
+    // On every change, and every 30 s so the admin's diagnostics (inbox depth, lag) stay fresh.
+    if (signature !== this.lastSignature || Date.now() - this.lastEmitMs > 30_000) {
       this.lastSignature = signature;
+      this.lastEmitMs = Date.now();
       this.deps.onChange(report);
     }
   }

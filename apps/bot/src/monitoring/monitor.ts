@@ -1,11 +1,10 @@
 import { countUsers, type Db, insertMetricsSnapshot } from '@botpulse/db';
 import type { MetricsCollector } from '@botpulse/metrics';
 import type { BotMetrics, ErrorEvent, ProcessedMessage } from '@botpulse/protocol';
-import type { Logger } from '@botpulse/runtime';
+import type { EventLoopMonitor, Logger } from '@botpulse/runtime';
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
 import { CpuSampler } from './cpu';
-import type { EventLoopMonitor } from './event-loop';
 import type { BotPrometheus } from './prometheus';
 import type { SseHub } from './sse-hub';
 

@@ -1,8 +1,9 @@
+import { safeEqual } from '@botpulse/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { BotPrometheus } from '../monitoring/prometheus';
 import { type Intake, StorageUnavailableError } from '../pipeline/intake';
 import { extractUserEvents, webhookBodySchema } from '../webhook/events';
-import { safeEqual, verifySignature } from '../webhook/signature';
+import { verifySignature } from '../webhook/signature';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 

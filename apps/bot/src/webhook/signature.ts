@@ -18,10 +18,3 @@ export function verifySignature(
   const given = Buffer.from(match[1]!, 'hex');
   return timingSafeEqual(expected, given) ? 'valid' : 'invalid';
 }
-
-/** Constant-time comparison of two secrets of any length (tokens, passwords in transit). */
-export function safeEqual(a: string, b: string): boolean {
-  const ha = createHmac('sha256', 'botpulse-compare').update(a).digest();
-  const hb = createHmac('sha256', 'botpulse-compare').update(b).digest();
-  return timingSafeEqual(ha, hb);
-}

@@ -13,10 +13,12 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
   try {
     await client.query('BEGIN');
     const { rows: lock } = await client.query<{ ok: boolean }>(
-      wait ? 'SELECT pg_advisory_xact_lock($1) IS NULL AS ok' : 'SELECT pg_try_advisory_xact_lock($1) AS ok',
+      wait
+        ? 'SELECT true AS ok FROM pg_advisory_xact_lock($1)'
+        : 'SELECT pg_try_advisory_xact_lock($1) AS ok',
       [LOCKS.rollup],
     );
-    if (!lock[0]!.ok) {
+    if (!lock[0]?.ok) {
       await client.query('ROLLBACK');
       return 0;
     }

@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import {
+  ConfigError,
+  commonEnvShape,
+  flag,
+  httpUrl,
+  parseEnv,
+  port,
+  positiveInt,
+  resolveDatabaseUrl,
+  withLocalSecrets,
+} from '@botpulse/runtime';
+import { z } from 'zod';
+
+const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+
+const adminEnv = z.object({
+  ...commonEnvShape,
+  ADMIN_PORT: port(4000),
+  NODE_ENV: z.string().optional(),
+  INTERNAL_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  DEBUG_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
+  ADMIN_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'expected 1-64 letters, digits or _.@-')
+    .default('admin'),
+  ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  BOT_URLS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const urls = (v ?? '')
+        .split(',')
+        .map((u) => u.trim())
+        .filter(Boolean);
+      for (const u of urls) {
+        if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) {
+          ctx.addIssue({ code: 'custom', message: `"${u}" is not an http(s) URL` });
+        }
+      }
+      return urls.map((u) => u.replace(/\/+$/, ''));
+    }),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
+    ),
+  TRUST_PROXY: flag().default(false),
+  DEMO: flag().optional(),
+  FB_PAGE_ACCESS_TOKEN: z.string().optional(),
+  SESSION_IDLE_MINUTES: positiveInt(12 * 60),
+  SESSION_MAX_DAYS: positiveInt(7),
+  RETENTION_DAYS: z.coerce.number({ message: 'expected a number of days' }).int().min(1).optional(),
+  DASHBOARD_DIR: z.string().default(DEFAULT_DASHBOARD_DIR),
+  PUBLIC_URL: httpUrl().optional(),
+});
+
+export type AdminConfig = ReturnType<typeof loadAdminConfig>;
+
+export function loadAdminConfig(env: Record<string, string | undefined> = process.env) {
+  const first = parseEnv(adminEnv, env);
+  const production = first.NODE_ENV === 'production';
+  const { env: withSecrets } = production ? { env } : withLocalSecrets(env, first.DATA_DIR);
+  const c = parseEnv(adminEnv, withSecrets);
+  for (const name of ['INTERNAL_SECRET', 'ADMIN_PASSWORD'] as const) {
+    if (!c[name])
+      throw new ConfigError(`Missing environment variable ${name} (required when NODE_ENV=production)`);
+  }
+  const db = resolveDatabaseUrl(c);
+  return {
+    host: c.HOST,
+    port: c.ADMIN_PORT,
+    dataDir: c.DATA_DIR,
+    logLevel: c.LOG_LEVEL,
+    databaseUrl: db.url,
+    embeddedDatabase: db.embedded,
+    redisUrl: c.REDIS_URL,
+    internalSecret: c.INTERNAL_SECRET!,
+    debugToken: c.DEBUG_TOKEN,
+    adminUser: c.ADMIN_USER,
+    adminPassword: c.ADMIN_PASSWORD!,
+    botUrls: c.BOT_URLS,
+    allowedOrigins: c.ALLOWED_ORIGINS,
+    trustProxy: c.TRUST_PROXY,
+    /** the demo banner: DEMO=1, or no page token (DESIGN.md) unless DEMO=0 */
+    demo: c.DEMO ?? !c.FB_PAGE_ACCESS_TOKEN,
+    sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
+    sessionMaxSeconds: c.SESSION_MAX_DAYS * 86_400,
+    retentionDays: c.RETENTION_DAYS,
+    dashboardDir: c.DASHBOARD_DIR,
+    publicUrl: c.PUBLIC_URL,
+  };
+}

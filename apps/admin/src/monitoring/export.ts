@@ -1,0 +1,157 @@
+import { type Db, getConversationsPage, getMetricsPage } from '@botpulse/db';
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+import { type AnalyticsRange, ParamError, parseRange } from '../analytics/params';
+
+const PAGE = 2_000;
+
+export type ExportFormat = 'csv' | 'json';
+export type ExportType = 'messages' | 'metrics';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  type: ExportType;
+  range: AnalyticsRange;
+  filename: string;
+}
+
+/** Cells a spreadsheet would run as a formula get a leading apostrophe (CSV injection). */
+export function neutralise(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
+  const format = (q.format ?? 'csv') as string;
+  if (format !== 'csv' && format !== 'json')
+    throw new ParamError('format', `format: "${format}" is not one of csv, json`);
+  const type = (q.type ?? 'messages') as string;
+  if (type !== 'messages' && type !== 'metrics')
+    throw new ParamError('type', `type: "${type}" is not one of messages, metrics`);
+  const range = parseRange(q);
+  const stamp = (s: string) => s.replace(/[:]/g, '').replace(/[^0-9A-Za-z.+-]/g, '_');
+  const filename = `botpulse-${type}-${stamp(range.from)}_to_${stamp(range.to)}-${range.tz.replace(/\//g, '_')}.${format}`;
+  return { format, type, range, filename };
+}
+
+const MESSAGE_COLUMNS = [
+  'id',
+  'timestamp',
+  'user_id',
+  'user_name',
+  'kind',
+  'message_text',
+  'reply_text',
+  'response_time_ms',
+  'status',
+  'instance_id',
+] as const;
+
+const METRIC_COLUMNS = [
+  'timestamp',
+  'metric_type',
+  'instance_id',
+  'messages_total',
+  'messages_last_hour',
+  'messages_last_24h',
+  'avg_response_time_ms',
+  'p95_response_time_ms',
+  'failed_total',
+  'users_total',
+  'users_active_today',
+  'users_active_this_week',
+  'memory_mb',
+  'cpu_percent',
+  'database_connections',
+] as const;
+
+type Row = Record<string, string | number | null>;
+
+async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
+  const range = { start: req.range.start.toJSDate(), end: req.range.end.toJSDate() };
+  let after: { timestamp: Date; id: number } | null = null;
+  for (;;) {
+    const page = await getConversationsPage(db, range, after, PAGE);
+    if (page.length === 0) return;
+    yield page.map((r) => ({
+      id: r.id,
+      timestamp: DateTime.fromJSDate(r.timestamp, { zone: req.range.tz }).toISO()!,
+      user_id: r.user_id,
+      user_name: r.user_name,
+      kind: r.kind,
+      message_text: r.message_text,
+      reply_text: r.reply_text,
+      response_time_ms: r.response_time_ms,
+      status: r.status,
+      instance_id: r.instance_id,
+    }));
+    const last = page.at(-1)!;
+    after = { timestamp: last.timestamp, id: last.id };
+    if (page.length < PAGE) return;
+  }
+}
+
+async function* metricRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
+  const range = { start: req.range.start.toJSDate(), end: req.range.end.toJSDate() };
+  let afterId = 0;
+  for (;;) {
+    const page = await getMetricsPage(db, range, afterId, PAGE);
+    if (page.length === 0) return;
+    yield page.map((r) => {
+      const v = r.metric_value as {
+        messages?: Record<string, number>;
+        users?: Record<string, number>;
+        system?: Record<string, number>;
+      };
+      return {
+        timestamp: DateTime.fromJSDate(r.timestamp, { zone: req.range.tz }).toISO()!,
+        metric_type: r.metric_type,
+        instance_id: r.instance_id,
+        messages_total: v.messages?.total ?? null,
+        messages_last_hour: v.messages?.last_hour ?? null,
+        messages_last_24h: v.messages?.last_24h ?? null,
+        avg_response_time_ms: v.messages?.avg_response_time ?? null,
+        p95_response_time_ms: v.messages?.p95_response_time ?? null,
+        failed_total: v.messages?.failed_total ?? null,
+        users_total: v.users?.total ?? null,
+        users_active_today: v.users?.active_today ?? null,
+        users_active_this_week: v.users?.active_this_week ?? null,
+        memory_mb: v.system?.memory_mb ?? null,
+        cpu_percent: v.system?.cpu_percent ?? null,
+        database_connections: v.system?.database_connections ?? null,
+      };
+    });
+    afterId = page.at(-1)!.id;
+    if (page.length < PAGE) return;
+  }
+}
+
+/**
+ * The export as text chunks, a page of rows at a time (constant memory for any size): CSV per
+ * RFC 4180 with a header row and neutralised formulas, or one JSON array of row objects.
+ */
+export async function* exportChunks(db: Db, req: ExportRequest): AsyncGenerator<string> {
+  const columns = req.type === 'messages' ? MESSAGE_COLUMNS : METRIC_COLUMNS;
+  const pages = req.type === 'messages' ? messageRows(db, req) : metricRows(db, req);
+  if (req.format === 'csv') {
+    yield stringify([columns as unknown as string[]], { record_delimiter: 'windows' });
+    for await (const rows of pages) {
+      const cells = rows.map((r) =>
+        columns.map((c) => {
+          const v = r[c];
+          if (v === null || v === undefined) return '';
+          return typeof v === 'string' ? neutralise(v) : String(v);
+        }),
+      );
+      yield stringify(cells, { record_delimiter: 'windows' });
+    }
+    return;
+  }
+  let first = true;
+  yield '[';
+  for await (const rows of pages) {
+    const body = rows.map((r) => JSON.stringify(r)).join(',\n');
+    yield (first ? '\n' : ',\n') + body;
+    first = false;
+  }
+  yield first ? ']\n' : '\n]\n';
+}

@@ -1,0 +1,85 @@
+import {
+  type Db,
+  getConversationsAfter,
+  getLatestConversationId,
+  getRecentConversations,
+} from '@botpulse/db';
+import type { FeedMessage } from '@botpulse/protocol';
+import type { Logger } from '@botpulse/runtime';
+
+const PAGE = 500;
+const RECENT = 50;
+
+/**
+ * The live feed follows the conversations table by id (ids grow in commit order, so nothing is
+ * skipped) and hands each new message to `emit` in order. Bots poke it after every stored message;
+ * a slow poll covers messages from bots connected to another admin.
+ */
+export class FeedTail {
+  private lastIdValue = 0;
+  private recentMessages: FeedMessage[] = [];
+  private running = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** ms between a message's storage and its emission here, last value (meta-monitoring) */
+  lagMs = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly emit: (m: FeedMessage) => void,
+    private readonly log: Logger,
+  ) {}
+
+  async start(pollMs = 1_000): Promise<void> {
+    this.lastIdValue = await getLatestConversationId(this.db);
+    this.recentMessages = await getRecentConversations(this.db, RECENT);
+    this.timer = setInterval(() => this.poke(), pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** id of the last message emitted: a subscriber that has seen it is up to date */
+  get lastId(): number {
+    return this.lastIdValue;
+  }
+
+  /** newest first */
+  get recent(): FeedMessage[] {
+    return this.recentMessages;
+  }
+
+  poke(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        this.poke();
+      }
+    });
+  }
+
+  private async drain() {
+    try {
+      for (;;) {
+        const rows = await getConversationsAfter(this.db, { afterId: this.lastIdValue, limit: PAGE });
+        for (const m of rows) {
+          this.lastIdValue = m.id;
+          this.recentMessages.unshift(m);
+          this.emit(m);
+        }
+        if (this.recentMessages.length > RECENT) this.recentMessages.length = RECENT;
+        if (rows.length < PAGE) break;
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'feed tail query failed; retrying on the next poll');
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Botpulse</title>
+<body style="font-family:system-ui;margin:3rem"><h1>The dashboard is not built yet</h1>
+<p>Run <code>npm run build</code> (or simply <code>npm start</code>, which builds it) and reload.</p>
+<p>The API is up: <a href="/api/auth/me">/api/auth/me</a>.</p></body>`;
+
+/** The built dashboard at `/`, with client-side routes (/login, /analytics) falling back to index.html. */
+export const staticRoutes: FastifyPluginAsync<{ dashboardDir: string }> = async (app, { dashboardDir }) => {
+  const built = existsSync(join(dashboardDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: dashboardDir,
+      wildcard: false,
+      index: false,
+      cacheControl: false,
+    });
+  }
+  const sendIndex = (reply: import('fastify').FastifyReply) =>
+    built
+      ? reply.header('cache-control', 'no-cache').sendFile('index.html')
+      : reply.type('text/html').send(NOT_BUILT);
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const wantsPage =
+      req.method === 'GET' &&
+      !path.startsWith('/api/') &&
+      !path.startsWith('/socket.io') &&
+      !/\.\w+$/.test(path);
+    if (wantsPage) return sendIndex(reply);
+    return reply.code(404).send({ error: 'not_found', message: `no route for ${req.method} ${path}` });
+  });
+  app.get('/', (_req, reply) => sendIndex(reply));
+  if (built) {
+    // Hashed assets never change: cache them for a year.
+    app.addHook('onSend', async (req, reply, payload) => {
+      if (req.url.startsWith('/assets/'))
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+      return payload;
+    });
+  }
+};

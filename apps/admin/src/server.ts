@@ -1,0 +1,288 @@
+import {
+  createAdminUserIfNone,
+  createPool,
+  type Db,
+  deleteExpiredSessions,
+  deleteOldMessageText,
+  migrate,
+} from '@botpulse/db';
+import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
+import { EventLoopMonitor, fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { AnalyticsService } from './analytics/analytics-service';
+import { ParamError } from './analytics/params';
+import { AuthService } from './auth/auth-service';
+import { LoginThrottle, MemoryFailureStore, RedisFailureStore } from './auth/login-throttle';
+import { hashPassword } from './auth/passwords';
+import { registerSessionGuard } from './auth/session-guard';
+import { SessionStore } from './auth/sessions';
+import type { AdminConfig } from './config';
+import { DashboardState } from './monitoring/dashboard-state';
+import { ExportService } from './monitoring/export-service';
+import { FeedTail } from './monitoring/feed-tail';
+import { InstanceRegistry } from './monitoring/instance-registry';
+import { UserDeletion } from './monitoring/user-deletion';
+import { RollupWorker } from './rollups/rollup-worker';
+import { analyticsRoutes } from './routes/analytics';
+import { authRoutes } from './routes/auth';
+import { monitoringRoutes } from './routes/monitoring';
+import { staticRoutes } from './routes/static';
+import { userRoutes } from './routes/users';
+import { attachBotsNamespace } from './sockets/bots';
+import { ClusterLink } from './sockets/cluster';
+import { attachDashboardNamespace, disconnectSession } from './sockets/dashboard';
+import { originAllowed } from './sockets/origin';
+
+export interface AdminService {
+  app: FastifyInstance;
+  io: Server;
+  db: Db;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** The admin: REST API, Socket.io hub (bots in, dashboards out), rollups, and the built dashboard. */
+export async function buildAdmin(config: AdminConfig, log: Logger): Promise<AdminService> {
+  const startedAtMs = Date.now();
+  await migrate(config.databaseUrl, (m) => log.info(m));
+  const db = createPool(config.databaseUrl, { max: 20, applicationName: 'botpulse-admin' });
+  if (await createAdminUserIfNone(db, config.adminUser, await hashPassword(config.adminPassword))) {
+    log.info({ username: config.adminUser }, 'created the first admin account');
+  }
+
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
+    : undefined;
+  if (redis) {
+    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+    await redis.connect();
+  }
+  const sessions = new SessionStore(db, config.sessionIdleSeconds, config.sessionMaxSeconds);
+  const throttle = new LoginThrottle(redis ? new RedisFailureStore(redis) : new MemoryFailureStore());
+  const analytics = new AnalyticsService(db);
+  const exports = new ExportService(db);
+  const registry = new InstanceRegistry();
+  const rollups = new RollupWorker(db, log.child({ component: 'rollups' }));
+  const eventLoop = new EventLoopMonitor();
+
+  const app = Fastify({
+    logger: fastifyLoggerOptions('admin', config.logLevel),
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    bodyLimit: 64 * 1024,
+  });
+  const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'] });
+  if (redis) io.adapter(createAdapter(redis, { streamName: 'botpulse', maxLen: 10_000 }));
+
+  // Everything sent to dashboards is computed by each admin from its own state: emit locally.
+  let dashboards!: ReturnType<typeof attachDashboardNamespace>;
+  const feed = new FeedTail(
+    db,
+    (m) => dashboards.local.to('messages').emit('message:new', envelope('message:new', m)),
+    log.child({ component: 'feed' }),
+  );
+  const state = new DashboardState({
+    db,
+    log,
+    registry,
+    feed,
+    rollups,
+    eventLoop,
+    dashboardClients: () => dashboards.sockets.size,
+    demo: config.demo,
+    startedAtMs,
+  });
+
+  let metricsTimer: NodeJS.Timeout | undefined;
+  let lastMetricsEmit = 0;
+  const emitMetrics = async () => {
+    lastMetricsEmit = Date.now();
+    await state.refresh();
+    dashboards.local.to('metrics').emit('metrics:update', envelope('metrics:update', state.metricsUpdate()));
+  };
+  /** at most once a second */
+  const scheduleMetrics = () => {
+    if (metricsTimer) return;
+    metricsTimer = setTimeout(
+      () => {
+        metricsTimer = undefined;
+        void emitMetrics();
+      },
+      Math.max(0, 1000 - (Date.now() - lastMetricsEmit)),
+    );
+  };
+  let lastHealth = '';
+  const checkHealth = () => {
+    const health: DashboardHealth = state.health(registry.list());
+    const signature = JSON.stringify([health.overall, Object.values(health.services).map((s) => s.status)]);
+    if (signature === lastHealth) return;
+    lastHealth = signature;
+    dashboards.local.to('health').emit('health:changed', envelope('health:changed', health));
+  };
+  const emitError = (e: ErrorEvent) =>
+    dashboards.local.to('errors').emit('error:occurred', envelope('error:occurred', e));
+
+  const cluster = new ClusterLink(io, Boolean(redis), (e) => {
+    if (e.type === 'poke') feed.poke();
+    else if (e.type === 'metrics') {
+      registry.metrics(e.instanceId, e.data);
+      scheduleMetrics();
+    } else if (e.type === 'health') {
+      registry.health(e.instanceId, e.data);
+      checkHealth();
+    } else if (e.type === 'presence') registry.seen(e.instanceId, Date.now(), e.connected);
+    else if (e.type === 'error') emitError(e.data);
+  });
+  attachBotsNamespace(io, {
+    internalSecret: config.internalSecret,
+    registry,
+    feed,
+    log: log.child({ component: 'bots' }),
+    onMessage: () => cluster.send({ type: 'poke' }),
+    onMetrics: (instanceId, data) => {
+      cluster.send({ type: 'metrics', instanceId, data });
+      scheduleMetrics();
+    },
+    onHealth: (instanceId, data) => {
+      cluster.send({ type: 'health', instanceId, data });
+      checkHealth();
+    },
+    onPresence: (instanceId, connected) => {
+      cluster.send({ type: 'presence', instanceId, connected });
+      checkHealth();
+    },
+    onError: (e) => {
+      cluster.send({ type: 'error', data: e });
+      emitError(e);
+    },
+  });
+  const origin = {
+    trustProxy: config.trustProxy,
+    allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl,
+  };
+  dashboards = attachDashboardNamespace(io, {
+    db,
+    sessions,
+    feed,
+    state,
+    log: log.child({ component: 'dashboards' }),
+    origin,
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  registerSessionGuard(app, sessions, (req) =>
+    originAllowed(req.headers, { ...origin, encrypted: req.protocol === 'https' }),
+  );
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err instanceof ParamError) {
+      return reply
+        .code(400)
+        .send({ error: 'invalid_parameter', parameter: err.parameter, message: err.message });
+    }
+    // A zone Postgres does not know (rare: newer than its tz database).
+    if ((err as { code?: string }).code === '22023' && /time zone/.test(err.message)) {
+      return reply.code(400).send({ error: 'invalid_parameter', parameter: 'tz', message: err.message });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(500).send({ error: 'internal', message: 'internal error' });
+    }
+    return reply
+      .code(status)
+      .send({ error: (err.code ?? 'bad_request').toLowerCase(), message: err.message });
+  });
+
+  await app.register(authRoutes, {
+    auth: new AuthService(db, sessions, throttle),
+    sessions,
+    onSessionEnded: (tokenHash) => void disconnectSession(dashboards, tokenHash),
+  });
+  await app.register(monitoringRoutes, { state, exports });
+  await app.register(analyticsRoutes, { analytics });
+  await app.register(userRoutes, { deletion: new UserDeletion(db, () => scheduleMetrics()) });
+  await app.register(staticRoutes, { dashboardDir: config.dashboardDir });
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, fn: () => Promise<unknown> | unknown) => {
+    const t = setInterval(() => {
+      Promise.resolve(fn()).catch((err: Error) =>
+        log.warn({ err: err.message }, 'admin background task failed'),
+      );
+    }, ms);
+    t.unref();
+    timers.push(t);
+  };
+
+  return {
+    app,
+    io,
+    db,
+    async start() {
+      eventLoop.start();
+      await state.refresh();
+      await feed.start();
+      rollups.start();
+      const url = await app.listen({ port: config.port, host: config.host });
+      every(5_000, async () => {
+        await emitMetrics();
+        checkHealth();
+      });
+      every(3_600_000, () => deleteExpiredSessions(db, config.sessionIdleSeconds));
+      if (config.retentionDays) {
+        const days = config.retentionDays;
+        const purge = async () => {
+          let n = 0;
+          for (
+            let batch = await deleteOldMessageText(db, days);
+            batch > 0;
+            batch = await deleteOldMessageText(db, days)
+          )
+            n += batch;
+          if (n > 0) log.info({ rows: n, days }, 'retention: removed old message text');
+        };
+        await purge();
+        every(3_600_000, purge);
+      }
+      return url;
+    },
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      clearTimeout(metricsTimer);
+      cluster.stop();
+      feed.stop();
+      rollups.stop();
+      eventLoop.stop();
+      io.close();
+      await app.close();
+      redis?.disconnect();
+      await db.end();
+    },
+  };
+}

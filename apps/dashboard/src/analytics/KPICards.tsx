@@ -1,0 +1,69 @@
+import type { OverviewResponse } from '@botpulse/protocol';
+import { useOverview } from '../api/overview';
+import type { RangeQuery } from '../api/range';
+import { ErrorState } from '../components/ErrorState';
+import { Skeleton } from '../components/Skeleton';
+import { formatDurationMs, formatNumber } from '../transforms/format';
+import { KPICard } from './KPICard';
+
+const KPI_HEIGHT = 164;
+
+/** The API may add a response-time sparkline; use it when it is there. */
+function responseTimeSparkline(sparklines: OverviewResponse['sparklines']): number[] | undefined {
+  if (!('avg_response_time_ms' in sparklines)) return undefined;
+  const series = sparklines.avg_response_time_ms;
+  return Array.isArray(series) && series.every((v) => typeof v === 'number') ? series : undefined;
+}
+
+export function KPICards({ query }: { query: RangeQuery }) {
+  const overview = useOverview(query);
+  if (!overview.data) {
+    return (
+      <div className="kpi-grid">
+        {overview.isError ? (
+          <div className="card kpi-error">
+            <ErrorState
+              title="Cannot load the key numbers"
+              error={overview.error}
+              onRetry={() => void overview.refetch()}
+            />
+          </div>
+        ) : (
+          [0, 1, 2].map((i) => <Skeleton key={i} height={KPI_HEIGHT} label="Loading key numbers" />)
+        )}
+      </div>
+    );
+  }
+  const { current, previous, change_pct, sparklines } = overview.data;
+  return (
+    <div className={`kpi-grid${overview.isPlaceholderData ? ' is-stale' : ''}`}>
+      <KPICard
+        label="Total messages"
+        testId="kpi-total-messages"
+        value={formatNumber(current.messages)}
+        changePct={change_pct.messages}
+        higherIsBetter
+        previousText={`${formatNumber(previous.messages)} in the previous period`}
+        sparkline={sparklines.messages}
+      />
+      <KPICard
+        label="Unique users"
+        testId="kpi-unique-users"
+        value={formatNumber(current.users)}
+        changePct={change_pct.users}
+        higherIsBetter
+        previousText={`${formatNumber(previous.users)} in the previous period`}
+        sparkline={sparklines.users}
+      />
+      <KPICard
+        label="Avg response time"
+        testId="kpi-avg-response-time"
+        value={formatDurationMs(current.avg_response_time_ms)}
+        changePct={change_pct.avg_response_time_ms}
+        higherIsBetter={false}
+        previousText={`${formatDurationMs(previous.avg_response_time_ms)} in the previous period`}
+        sparkline={responseTimeSparkline(sparklines)}
+      />
+    </div>
+  );
+}

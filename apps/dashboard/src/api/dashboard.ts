@@ -1,0 +1,17 @@
+import type { MonitoringDashboard } from '@botpulse/protocol';
+import { useQuery } from '@tanstack/react-query';
+import { apiFetch } from './client';
+import { queryKeys } from './queryKeys';
+
+export function fetchDashboard(signal?: AbortSignal): Promise<MonitoringDashboard> {
+  return apiFetch<MonitoringDashboard>('/api/monitoring/dashboard', { signal });
+}
+
+/** The snapshot the live state starts from; the socket keeps it current, so it never goes stale by time. */
+export function useDashboardSnapshot() {
+  return useQuery({
+    queryKey: queryKeys.dashboard,
+    queryFn: ({ signal }) => fetchDashboard(signal),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}

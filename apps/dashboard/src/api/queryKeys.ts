@@ -1,0 +1,15 @@
+import type { Granularity } from '@botpulse/protocol';
+import type { RangeQuery } from './range';
+
+/** All keys in one place so invalidation after a delete or a reconnect cannot miss one. */
+export const queryKeys = {
+  me: ['auth', 'me'] as const,
+  dashboard: ['monitoring', 'dashboard'] as const,
+  analytics: ['analytics'] as const,
+  overview: (range: RangeQuery) => ['analytics', 'overview', range] as const,
+  timeline: (range: RangeQuery, granularity: Granularity) =>
+    ['analytics', 'timeline', range, granularity] as const,
+  users: (range: RangeQuery, page: number, pageSize: number) =>
+    ['analytics', 'users', range, page, pageSize] as const,
+  heatmap: (range: RangeQuery) => ['analytics', 'heatmap', range] as const,
+};

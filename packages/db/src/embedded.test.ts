@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDatabase, startEmbeddedDatabase } from './embedded';
+import { createPool, type Db } from './pool';
+
+// Several processes share the embedded database; each has a pool of connections. Their
+// parameterised statements and transactions must not run into each other on PGlite's one session.
+describe('embedded database under concurrent clients', () => {
+  let db: EmbeddedDatabase;
+  let pools: Db[];
+  beforeAll(async () => {
+    db = await startEmbeddedDatabase({ port: 0 });
+    pools = [createPool(db.url, { max: 20 }), createPool(db.url, { max: 20 })];
+    await pools[0]!.query('CREATE TABLE t (id serial PRIMARY KEY, v int NOT NULL)');
+  });
+  afterAll(async () => {
+    for (const p of pools) await p.end();
+    await db.stop();
+  });
+
+  it('keeps 6,000 interleaved queries with different parameter counts and transactions apart', async () => {
+    const errors: string[] = [];
+    let wrong = 0;
+    await Promise.all(
+      Array.from({ length: 6000 }, async (_, i) => {
+        const pool = pools[i % 2]!;
+        try {
+          if (i % 3 === 0) {
+            const r = await pool.query('SELECT $1::int AS a', [i]);
+            if (r.rows[0].a !== i) wrong++;
+          } else if (i % 3 === 1) {
+            const r = await pool.query('SELECT $1::int AS a, $2::text AS b', [i, `x${i}`]);
+            if (r.rows[0].a !== i || r.rows[0].b !== `x${i}`) wrong++;
+          } else {
+            const c = await pool.connect();
+            try {
+              await c.query('BEGIN');
+              await c.query('INSERT INTO t (v) VALUES ($1)', [i]);
+              const r = await c.query('SELECT $1::int + $2::int + $3::int AS a', [i, 1, 2]);
+              if (r.rows[0].a !== i + 3) wrong++;
+              await c.query(i % 4 === 0 ? 'ROLLBACK' : 'COMMIT');
+            } finally {
+              c.release();
+            }
+          }
+        } catch (err) {
+          errors.push((err as Error).message);
+        }
+      }),
+    );
+    expect(errors).toEqual([]);
+    expect(wrong).toBe(0);
+    const committed = Array.from({ length: 6000 }, (_, i) => i).filter(
+      (i) => i % 3 === 2 && i % 4 !== 0,
+    ).length;
+    const { rows } = await pools[1]!.query('SELECT count(*) AS n FROM t');
+    expect(rows[0].n).toBe(committed);
+  });
+
+  it('frees the session when a client disconnects inside a transaction', async () => {
+    const c = await pools[0]!.connect();
+    await c.query('BEGIN');
+    await c.query('INSERT INTO t (v) VALUES (-1)');
+    c.release(new Error('drop this connection'));
+    const { rows } = await pools[1]!.query('SELECT count(*) AS n FROM t WHERE v = -1');
+    expect(rows[0].n).toBe(0);
+  });
+});

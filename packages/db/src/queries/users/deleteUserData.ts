@@ -1,0 +1,56 @@
+import { type Db, LOCKS } from '../../pool';
+
+/**
+ * Data-protection delete: a user's messages, inbox events, profile and their share of the rollups,
+ * in one transaction under the rollup lock (so the rollups stay equal to the raw rows).
+ * Returns null when the user is unknown.
+ */
+export async function deleteUserData(
+  db: Db,
+  facebookId: string,
+): Promise<{ deleted_messages: number } | null> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.rollup]);
+    const { rows: found } = await client.query(`SELECT 1 FROM users WHERE facebook_id = $1 FOR UPDATE`, [
+      facebookId,
+    ]);
+    if (found.length === 0) {
+      await client.query('ROLLBACK');
+      return null;
+    }
+    await client.query(
+      `WITH folded AS (
+         SELECT c."timestamp", c.status, c.response_time_ms FROM conversations c
+          WHERE c.facebook_id = $1 AND NOT EXISTS (SELECT 1 FROM rollup_queue q WHERE q.conversation_id = c.id)
+       ),
+       s AS (
+         SELECT date_bin('15 minutes', "timestamp", TIMESTAMPTZ '2001-01-01 00:00:00+00') AS slot, count(*) AS n,
+                count(*) FILTER (WHERE status = 'failed') AS f, sum(response_time_ms) AS rs, count(response_time_ms) AS rc
+           FROM folded GROUP BY 1
+       )
+       UPDATE rollup_slots t SET messages = t.messages - s.n, failed = t.failed - s.f,
+              response_ms_sum = t.response_ms_sum - s.rs, response_count = t.response_count - s.rc
+         FROM s WHERE t.slot = s.slot`,
+      [facebookId],
+    );
+    await client.query(
+      `UPDATE rollup_period_totals t SET users = t.users - 1
+         FROM rollup_user_periods m
+        WHERE m.facebook_id = $1 AND t.tz = m.tz AND t.grain = m.grain AND t.period = m.period`,
+      [facebookId],
+    );
+    await client.query(`DELETE FROM rollup_user_periods WHERE facebook_id = $1`, [facebookId]);
+    const { rowCount } = await client.query(`DELETE FROM conversations WHERE facebook_id = $1`, [facebookId]);
+    await client.query(`DELETE FROM inbox WHERE sender_id = $1`, [facebookId]);
+    await client.query(`DELETE FROM users WHERE facebook_id = $1`, [facebookId]);
+    await client.query('COMMIT');
+    return { deleted_messages: rowCount ?? 0 };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './builders';
+export * from './ids';
+export * from './post';
+export * from './sign';
+export * from './types';
