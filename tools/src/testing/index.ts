@@ -1,0 +1,4 @@
+export * from './ports';
+export * from './service-process';
+export * from './stack';
+export * from './wait';
