@@ -53,10 +53,17 @@ const adminEnv = z.object({
   DEMO: flag().optional(),
   FB_PAGE_ACCESS_TOKEN: z.string().optional(),
   SESSION_IDLE_MINUTES: positiveInt(12 * 60),
+  /** overrides SESSION_IDLE_MINUTES when set (tests that watch a session expire) */
+  SESSION_IDLE_SECONDS: z.coerce.number({ message: 'expected a number' }).int().min(1).optional(),
+  /** a bot instance silent for this long is shown as gone */
+  INSTANCE_GONE_AFTER_MS: positiveInt(20_000),
+  /** how often new conversations are folded into the analytics rollups */
+  ROLLUP_INTERVAL_MS: positiveInt(1_000),
   SESSION_MAX_DAYS: positiveInt(7),
   RETENTION_DAYS: z.coerce.number({ message: 'expected a number of days' }).int().min(1).optional(),
   DASHBOARD_DIR: z.string().default(DEFAULT_DASHBOARD_DIR),
   PUBLIC_URL: httpUrl().optional(),
+  ACCURACY_CHECK_MINUTES: z.coerce.number({ message: 'expected minutes' }).positive().max(1440).default(5),
 });
 
 export type AdminConfig = ReturnType<typeof loadAdminConfig>;
@@ -88,10 +95,13 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
     trustProxy: c.TRUST_PROXY,
     /** the demo banner: DEMO=1, or no page token (DESIGN.md) unless DEMO=0 */
     demo: c.DEMO ?? !c.FB_PAGE_ACCESS_TOKEN,
-    sessionIdleSeconds: c.SESSION_IDLE_MINUTES * 60,
+    sessionIdleSeconds: c.SESSION_IDLE_SECONDS ?? c.SESSION_IDLE_MINUTES * 60,
     sessionMaxSeconds: c.SESSION_MAX_DAYS * 86_400,
     retentionDays: c.RETENTION_DAYS,
+    instanceGoneAfterMs: c.INSTANCE_GONE_AFTER_MS,
+    rollupIntervalMs: c.ROLLUP_INTERVAL_MS,
     dashboardDir: c.DASHBOARD_DIR,
     publicUrl: c.PUBLIC_URL,
+    accuracyCheckMs: c.ACCURACY_CHECK_MINUTES * 60_000,
   };
 }

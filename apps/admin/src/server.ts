@@ -14,6 +14,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { AccuracyMonitor } from './accuracy/accuracy-monitor';
 import { AnalyticsService } from './analytics/analytics-service';
 import { ParamError } from './analytics/params';
 import { AuthService } from './auth/auth-service';
@@ -26,10 +27,12 @@ import { DashboardState } from './monitoring/dashboard-state';
 import { ExportService } from './monitoring/export-service';
 import { FeedTail } from './monitoring/feed-tail';
 import { InstanceRegistry } from './monitoring/instance-registry';
+import { createAdminMetrics } from './monitoring/prometheus';
 import { UserDeletion } from './monitoring/user-deletion';
 import { RollupWorker } from './rollups/rollup-worker';
 import { analyticsRoutes } from './routes/analytics';
 import { authRoutes } from './routes/auth';
+import { metricsRoute } from './routes/metrics';
 import { monitoringRoutes } from './routes/monitoring';
 import { staticRoutes } from './routes/static';
 import { userRoutes } from './routes/users';
@@ -66,9 +69,16 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   const throttle = new LoginThrottle(redis ? new RedisFailureStore(redis) : new MemoryFailureStore());
   const analytics = new AnalyticsService(db);
   const exports = new ExportService(db);
-  const registry = new InstanceRegistry();
+  const registry = new InstanceRegistry(config.instanceGoneAfterMs);
   const rollups = new RollupWorker(db, log.child({ component: 'rollups' }));
   const eventLoop = new EventLoopMonitor();
+  const accuracy = new AccuracyMonitor(
+    db,
+    analytics,
+    () => registry.list(),
+    log.child({ component: 'accuracy' }),
+    () => scheduleMetrics(),
+  );
 
   const app = Fastify({
     logger: fastifyLoggerOptions('admin', config.logLevel),
@@ -95,6 +105,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     rollups,
     eventLoop,
     dashboardClients: () => dashboards.sockets.size,
+    accuracy: () => accuracy.last,
     demo: config.demo,
     startedAtMs,
   });
@@ -227,6 +238,20 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   await app.register(monitoringRoutes, { state, exports });
   await app.register(analyticsRoutes, { analytics });
   await app.register(userRoutes, { deletion: new UserDeletion(db, () => scheduleMetrics()) });
+  const prom = createAdminMetrics({
+    dashboardClients: () => dashboards.sockets.size,
+    botLinks: () => registry.localSockets,
+    instances: () => registry.list(),
+    rollupLagRows: () => rollups.lag.rows,
+    rollupLagSeconds: () => rollups.lag.seconds,
+    feedLagMs: () => feed.lagMs,
+    eventLoopP99Ms: () => eventLoop.p99Ms,
+    accuracyDriftsTotal: () => accuracy.driftsTotal,
+    accuracyChecksTotal: () => accuracy.checksTotal,
+    accuracyLastDurationMs: () => accuracy.last?.duration_ms ?? 0,
+    accuracyOk: () => (accuracy.last ? (accuracy.last.ok ? 1 : 0) : 1),
+  });
+  await app.register(metricsRoute, { registry: prom.registry, token: config.debugToken });
   await app.register(staticRoutes, { dashboardDir: config.dashboardDir });
 
   const timers: NodeJS.Timeout[] = [];
@@ -248,7 +273,8 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       eventLoop.start();
       await state.refresh();
       await feed.start();
-      rollups.start();
+      rollups.start(config.rollupIntervalMs);
+      accuracy.start(config.accuracyCheckMs);
       const url = await app.listen({ port: config.port, host: config.host });
       every(5_000, async () => {
         await emitMetrics();
@@ -278,6 +304,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       cluster.stop();
       feed.stop();
       rollups.stop();
+      accuracy.stop();
       eventLoop.stop();
       io.close();
       await app.close();

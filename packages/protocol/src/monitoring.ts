@@ -56,12 +56,17 @@ export interface AccuracyReport {
   checked_at: string;
   ok: boolean;
   duration_ms: number;
+  /** what was compared: hours and days checked, instances whose collectors were compared */
+  checked: { hours: number; days: number; instances: string[] };
   drifts: Array<{
     source: 'rollup' | 'collector' | 'analytics';
+    /** ISO start of the UTC hour (or day, for daily users) */
     hour: string;
     metric: 'messages' | 'users';
+    /** from the raw conversation rows */
     expected: number;
     actual: number;
+    instance_id?: string;
   }>;
 }
 

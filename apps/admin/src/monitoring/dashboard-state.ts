@@ -1,5 +1,6 @@
 import { type Db, getMessageTotal, getUserTotals, pingDatabase, type UserTotals } from '@botpulse/db';
 import {
+  type AccuracyReport,
   type AdminSelfHealth,
   type DashboardHealth,
   type DashboardMetricsUpdate,
@@ -24,6 +25,7 @@ export interface DashboardStateDeps {
   rollups: RollupWorker;
   eventLoop: EventLoopMonitor;
   dashboardClients: () => number;
+  accuracy: () => AccuracyReport | null;
   demo: boolean;
   startedAtMs: number;
 }
@@ -183,7 +185,7 @@ export class DashboardState {
       rollup_lag_rows: this.deps.rollups.lag.rows,
       rollup_lag_s: this.deps.rollups.lag.seconds,
       feed_lag_ms: this.deps.feed.lagMs,
-      accuracy: null,
+      accuracy: this.deps.accuracy(),
     };
   }
 

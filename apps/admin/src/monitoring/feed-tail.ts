@@ -21,7 +21,9 @@ export class FeedTail {
   private running = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
-  /** ms between a message's storage and its emission here, last value (meta-monitoring) */
+  /** when the oldest poke not yet served arrived */
+  private pokedAt = 0;
+  /** ms from a bot's report of a message to its emission here, last value (meta-monitoring) */
   lagMs = 0;
 
   constructor(
@@ -33,7 +35,7 @@ export class FeedTail {
   async start(pollMs = 1_000): Promise<void> {
     this.lastIdValue = await getLatestConversationId(this.db);
     this.recentMessages = await getRecentConversations(this.db, RECENT);
-    this.timer = setInterval(() => this.poke(), pollMs);
+    this.timer = setInterval(() => this.poke(true), pollMs);
     this.timer.unref();
   }
 
@@ -51,7 +53,9 @@ export class FeedTail {
     return this.recentMessages;
   }
 
-  poke(): void {
+  /** A bot reported a stored message (or the slow poll ticked: `fromPoll`). */
+  poke(fromPoll = false): void {
+    if (!fromPoll && this.pokedAt === 0) this.pokedAt = performance.now();
     if (this.running) {
       this.again = true;
       return;
@@ -61,12 +65,14 @@ export class FeedTail {
       this.running = false;
       if (this.again) {
         this.again = false;
-        this.poke();
+        this.poke(true);
       }
     });
   }
 
   private async drain() {
+    const pokedAt = this.pokedAt;
+    this.pokedAt = 0;
     try {
       for (;;) {
         const rows = await getConversationsAfter(this.db, { afterId: this.lastIdValue, limit: PAGE });
@@ -78,6 +84,7 @@ export class FeedTail {
         if (this.recentMessages.length > RECENT) this.recentMessages.length = RECENT;
         if (rows.length < PAGE) break;
       }
+      if (pokedAt > 0) this.lagMs = performance.now() - pokedAt;
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'feed tail query failed; retrying on the next poll');
     }

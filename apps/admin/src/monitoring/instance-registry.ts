@@ -1,6 +1,6 @@
 import type { BotMetrics, HealthReport, InstanceState } from '@botpulse/protocol';
 
-/** An instance silent for this long is shown as gone (not as zero traffic). */
+/** An instance silent for this long is shown as gone (not as zero traffic); INSTANCE_GONE_AFTER_MS. */
 export const GONE_AFTER_MS = 20_000;
 /** ... and forgotten after this long. */
 const FORGET_AFTER_MS = 24 * 3600_000;
@@ -19,6 +19,8 @@ interface Entry {
 /** Latest known state of every bot instance, fed by the /bots sockets (and by the other admins). */
 export class InstanceRegistry {
   private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly goneAfterMs = GONE_AFTER_MS) {}
 
   private entry(id: string, now: number): Entry {
     let e = this.entries.get(id);
@@ -68,7 +70,7 @@ export class InstanceRegistry {
         continue;
       }
       const connected = e.sockets > 0 || e.remoteConnected;
-      const gone = silentMs > GONE_AFTER_MS;
+      const gone = silentMs > this.goneAfterMs;
       out.push({
         instance_id: e.instance_id,
         status: gone ? 'gone' : (e.health?.status ?? 'ok'),

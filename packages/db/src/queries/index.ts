@@ -1,3 +1,6 @@
+export * from './accuracy/getRawDailyUsers';
+export * from './accuracy/getRawHourlyCounts';
+export * from './accuracy/getRollupHourlyMessages';
 export * from './admin/createAdminUserIfNone';
 export * from './admin/createSession';
 export * from './admin/deleteExpiredSessions';

@@ -1,0 +1,126 @@
+import { createPool, type Db, foldRollupQueue } from '@botpulse/db';
+import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
+import type { BotMetrics, InstanceState } from '@botpulse/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AnalyticsService } from '../analytics/analytics-service';
+import { checkAccuracy } from './accuracy-check';
+
+const HOUR = 3_600_000;
+
+describe('accuracy check', () => {
+  let tdb: TestDatabase;
+  let db: Db;
+  let analytics: AnalyticsService;
+  const now = Date.now();
+  const thisHour = Math.floor(now / HOUR) * HOUR;
+  // 3 users × a few messages in each of the 30 hours before this one (inside today + yesterday).
+  const msgs: Array<{ user: string; ts: number }> = [];
+  for (let h = 1; h <= 30; h++) {
+    for (let i = 0; i < (h % 4) + 1; i++)
+      msgs.push({ user: `u${(h + i) % 3}`, ts: thisHour - h * HOUR + i * 60_000 + 1_000 });
+  }
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    db = createPool(tdb.url);
+    analytics = new AnalyticsService(db);
+    await db.query(
+      `INSERT INTO users (facebook_id, first_seen, last_interaction) SELECT u, now(), now() FROM unnest($1::text[]) u`,
+      [['u0', 'u1', 'u2']],
+    );
+    await db.query(
+      `INSERT INTO conversations (mid, facebook_id, kind, message_text, "timestamp", received_at, response_time_ms, status, instance_id)
+       SELECT 'm' || n, u, 'text', 'hi', to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), 100, 'replied', 'bot-1'
+         FROM unnest($1::text[], $2::float8[]) WITH ORDINALITY AS x(u, t, n)`,
+      [msgs.map((m) => m.user), msgs.map((m) => m.ts)],
+    );
+    // Half folded, half still queued: both must count.
+    await foldRollupQueue(db, Math.floor(msgs.length / 2), true);
+  });
+  afterAll(async () => {
+    await db.end();
+    await tdb.drop();
+  });
+
+  function collector(hourly: BotMetrics['hourly']): InstanceState {
+    const metrics = { instance_id: 'bot-1', timestamp: new Date(now).toISOString(), hourly } as BotMetrics;
+    return {
+      instance_id: 'bot-1',
+      status: 'ok',
+      connected: true,
+      last_seen: metrics.timestamp,
+      metrics,
+      health: null,
+    };
+  }
+
+  function truthfulHourly(): BotMetrics['hourly'] {
+    const out: BotMetrics['hourly'] = [];
+    for (let h = 23; h >= 0; h--) {
+      const start = thisHour - h * HOUR;
+      const inHour = msgs.filter((m) => m.ts >= start && m.ts < start + HOUR);
+      out.push({
+        hour: new Date(start).toISOString(),
+        messages: inHour.length,
+        users: new Set(inHour.map((m) => m.user)).size,
+        avg_response_time: 100,
+      });
+    }
+    return out;
+  }
+
+  it('is silent when rollups, analytics and the collector agree with the raw rows', async () => {
+    const report = await checkAccuracy(db, analytics, [collector(truthfulHourly())], now);
+    expect(report.drifts).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checked.instances).toEqual(['bot-1']);
+    expect(report.checked.hours).toBeGreaterThanOrEqual(24);
+  });
+
+  it('reports a rollup corrupted on purpose, with the numbers', async () => {
+    const victim = new Date(thisHour - 5 * HOUR);
+    await foldRollupQueue(db, 10_000, true);
+    await db.query(`UPDATE rollup_slots SET messages = messages + 7 WHERE slot = $1`, [victim]);
+    const report = await checkAccuracy(db, analytics, [], now);
+    const expected = msgs.filter((m) => m.ts >= victim.getTime() && m.ts < victim.getTime() + HOUR).length;
+    expect(report.ok).toBe(false);
+    expect(report.drifts).toContainEqual({
+      source: 'rollup',
+      hour: victim.toISOString().replace('.000Z', 'Z'),
+      metric: 'messages',
+      expected,
+      actual: expected + 7,
+    });
+    // The analytics API reads the same slots, so it reports the drift too.
+    expect(report.drifts.some((d) => d.source === 'analytics' && d.metric === 'messages')).toBe(true);
+    await db.query(`UPDATE rollup_slots SET messages = messages - 7 WHERE slot = $1`, [victim]);
+  });
+
+  it('reports a corrupted daily-users rollup and a collector that counted wrong', async () => {
+    const today = new Date(Math.floor(now / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+    await db.query(
+      `UPDATE rollup_period_totals SET users = users + 1 WHERE tz = 'UTC' AND grain = 'd' AND period = $1`,
+      [today],
+    );
+    const hourly = truthfulHourly();
+    hourly[20]!.messages += 1;
+    const report = await checkAccuracy(db, analytics, [collector(hourly)], now);
+    expect(
+      report.drifts.some(
+        (d) => d.source === 'rollup' && d.metric === 'users' && d.hour === `${today}T00:00:00Z`,
+      ),
+    ).toBe(true);
+    expect(report.drifts).toContainEqual(
+      expect.objectContaining({
+        source: 'collector',
+        instance_id: 'bot-1',
+        hour: hourly[20]!.hour.replace('.000Z', 'Z'),
+        metric: 'messages',
+      }),
+    );
+    await db.query(
+      `UPDATE rollup_period_totals SET users = users - 1 WHERE tz = 'UTC' AND grain = 'd' AND period = $1`,
+      [today],
+    );
+  });
+});
