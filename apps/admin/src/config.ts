@@ -63,6 +63,10 @@ const adminEnv = z.object({
   RETENTION_DAYS: z.coerce.number({ message: 'expected a number of days' }).int().min(1).optional(),
   DASHBOARD_DIR: z.string().default(DEFAULT_DASHBOARD_DIR),
   PUBLIC_URL: httpUrl().optional(),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'expected 1-64 letters, digits or _:.-')
+    .default('botpulse'),
   ACCURACY_CHECK_MINUTES: z.coerce.number({ message: 'expected minutes' }).positive().max(1440).default(5),
 });
 
@@ -86,6 +90,8 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
     databaseUrl: db.url,
     embeddedDatabase: db.embedded,
     redisUrl: c.REDIS_URL,
+    /** namespaces everything this deployment keeps in Redis (streams, channels, throttle keys) */
+    redisPrefix: c.REDIS_PREFIX,
     internalSecret: c.INTERNAL_SECRET!,
     debugToken: c.DEBUG_TOKEN,
     adminUser: c.ADMIN_USER,

@@ -66,7 +66,9 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     await redis.connect();
   }
   const sessions = new SessionStore(db, config.sessionIdleSeconds, config.sessionMaxSeconds);
-  const throttle = new LoginThrottle(redis ? new RedisFailureStore(redis) : new MemoryFailureStore());
+  const throttle = new LoginThrottle(
+    redis ? new RedisFailureStore(redis, config.redisPrefix) : new MemoryFailureStore(),
+  );
   const analytics = new AnalyticsService(db);
   const exports = new ExportService(db);
   const registry = new InstanceRegistry(config.instanceGoneAfterMs);
@@ -88,7 +90,14 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     bodyLimit: 64 * 1024,
   });
   const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'] });
-  if (redis) io.adapter(createAdapter(redis, { streamName: 'botpulse', maxLen: 10_000 }));
+  if (redis)
+    io.adapter(
+      createAdapter(redis, {
+        streamName: `${config.redisPrefix}:socket.io`,
+        channelPrefix: config.redisPrefix,
+        maxLen: 10_000,
+      }),
+    );
 
   // Everything sent to dashboards is computed by each admin from its own state: emit locally.
   let dashboards!: ReturnType<typeof attachDashboardNamespace>;

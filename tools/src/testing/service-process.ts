@@ -12,7 +12,10 @@ export class ServiceProcess {
   private proc: ChildProcess | undefined;
   readonly lines: string[] = [];
   private waiters: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({ code: null, signal: null });
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> = Promise.resolve({
+    code: null,
+    signal: null,
+  });
 
   constructor(
     readonly name: string,
@@ -55,7 +58,11 @@ export class ServiceProcess {
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`${this.name}: no line matching ${re} within ${timeoutMs} ms. Last lines:\n${this.lines.slice(-20).join('\n')}`));
+        reject(
+          new Error(
+            `${this.name}: no line matching ${re} within ${timeoutMs} ms. Last lines:\n${this.lines.slice(-20).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.push({
         re,
@@ -68,7 +75,10 @@ export class ServiceProcess {
   }
 
   /** Sends `signal` and waits for the exit (SIGKILL after `graceMs`). */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals = 'SIGTERM',
+    graceMs = 15_000,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const proc = this.proc;
     if (!proc || !this.running) return this.exit;
     proc.kill(signal);

@@ -6,7 +6,7 @@ import { createPool, type Db } from '@botpulse/db';
 import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { type FakeGemini, startFakeGemini } from '../fakes/gemini';
 import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graph-api';
-import { postWebhook, type PostWebhookOptions, type PostWebhookResult, type WebhookBody } from '../messenger';
+import { type PostWebhookOptions, type PostWebhookResult, postWebhook, type WebhookBody } from '../messenger';
 import { freePort } from './ports';
 import { ROOT, ServiceProcess } from './service-process';
 import { waitFor } from './wait';
@@ -65,6 +65,7 @@ export class Stack {
   databaseUrl = '';
   dataDir = '';
   private testDb: TestDatabase | undefined;
+  private readonly extraProcesses: ServiceProcess[] = [];
 
   constructor(readonly options: StackOptions = {}) {}
 
@@ -77,7 +78,13 @@ export class Stack {
       DATABASE_URL: this.databaseUrl,
       ...this.secrets,
       ...(this.graph ? { FB_PAGE_ACCESS_TOKEN: 'test-page-token', GRAPH_API_URL: this.graph.url } : {}),
-      ...(this.gemini ? { GEMINI_API_KEY: 'test-gemini-key', GEMINI_BASE_URL: this.gemini.url, GEMINI_MODEL: 'gemini-2.5-flash' } : {}),
+      ...(this.gemini
+        ? {
+            GEMINI_API_KEY: 'test-gemini-key',
+            GEMINI_BASE_URL: this.gemini.url,
+            GEMINI_MODEL: 'gemini-2.5-flash',
+          }
+        : {}),
       ...(this.options.redisUrl ? { REDIS_URL: this.options.redisUrl } : {}),
       ...this.options.env,
     };
@@ -91,7 +98,8 @@ export class Stack {
       this.databaseUrl = this.testDb.url;
     }
     this.db = createPool(this.databaseUrl, { max: 4 });
-    if (this.options.graph !== false) this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token' });
+    if (this.options.graph !== false)
+      this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token' });
     if (this.options.gemini) this.gemini = await startFakeGemini({ apiKey: 'test-gemini-key' });
     if (this.options.admin !== false) await this.startAdmin();
     for (let i = 0; i < (this.options.bots ?? 1); i++) await this.addBot();
@@ -112,19 +120,32 @@ export class Stack {
     return admin;
   }
 
-  async addBot(instanceId = `bot-${this.bots.length + 1}`): Promise<BotHandle> {
+  /** Another admin process on the same database (and Redis, when set): several admins. */
+  async spawnAdmin(name: string): Promise<{ process: ServiceProcess; url: string; port: number }> {
+    const port = await freePort();
+    const proc = new ServiceProcess(name, join(ROOT, 'apps/admin/src/main.ts'), {
+      ...this.baseEnv(),
+      ADMIN_PORT: String(port),
+    });
+    this.extraProcesses.push(proc);
+    proc.start();
+    await proc.waitForLine(/admin ready/, 60_000);
+    return { process: proc, url: `http://127.0.0.1:${port}`, port };
+  }
+
+  async addBot(instanceId = `bot-${this.bots.length + 1}`, adminUrl?: string): Promise<BotHandle> {
     const port = await freePort();
     const proc = new ServiceProcess(instanceId, join(ROOT, 'apps/bot/src/main.ts'), {
       ...this.baseEnv(),
       BOT_PORT: String(port),
       INSTANCE_ID: instanceId,
-      ADMIN_URL: this.adminUrl || `http://127.0.0.1:${await freePort()}`,
+      ADMIN_URL: adminUrl ?? (this.adminUrl || `http://127.0.0.1:${await freePort()}`),
     });
     proc.start();
     await proc.waitForLine(/bot ready/, 60_000);
     const bot = { process: proc, url: `http://127.0.0.1:${port}`, instanceId, port };
     this.bots.push(bot);
-    if (this.admin) await proc.waitForLine(/connected to admin/, 15_000);
+    if (this.admin || adminUrl) await proc.waitForLine(/connected to admin/, 15_000);
     return bot;
   }
 
@@ -134,13 +155,18 @@ export class Stack {
     await bot.process.waitForLine(/bot ready/, 60_000);
   }
 
-  post(body: WebhookBody | string, options: PostWebhookOptions & { bot?: number } = {}): Promise<PostWebhookResult> {
+  post(
+    body: WebhookBody | string,
+    options: PostWebhookOptions & { bot?: number } = {},
+  ): Promise<PostWebhookResult> {
     return postWebhook(this.bots[options.bot ?? 0]!.url, body, this.secrets.FB_APP_SECRET, options);
   }
 
   /** GET a bot debug endpoint with the token. */
   async debug<T>(path: string, bot = 0): Promise<T> {
-    const res = await fetch(this.bots[bot]!.url + path, { headers: { authorization: `Bearer ${this.secrets.DEBUG_TOKEN}` } });
+    const res = await fetch(this.bots[bot]!.url + path, {
+      headers: { authorization: `Bearer ${this.secrets.DEBUG_TOKEN}` },
+    });
     if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
     return (await res.json()) as T;
   }
@@ -153,10 +179,17 @@ export class Stack {
       body: JSON.stringify({ username: this.secrets.ADMIN_USER, password }),
     });
     if (res.status !== 200) throw new Error(`login failed: HTTP ${res.status} ${await res.text()}`);
-    return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    return res.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
   }
 
-  async api<T>(path: string, cookie: string, init: RequestInit = {}): Promise<{ status: number; body: T; headers: Headers }> {
+  async api<T>(
+    path: string,
+    cookie: string,
+    init: RequestInit = {},
+  ): Promise<{ status: number; body: T; headers: Headers }> {
     const res = await fetch(this.adminUrl + path, { ...init, headers: { cookie, ...(init.headers ?? {}) } });
     const text = await res.text();
     let body: unknown = text;
@@ -177,7 +210,11 @@ export class Stack {
   waitFor = waitFor;
 
   async stop(): Promise<void> {
-    await Promise.all([...this.bots.map((b) => b.process.stop()), this.admin?.stop()]);
+    await Promise.all([
+      ...this.bots.map((b) => b.process.stop()),
+      this.admin?.stop(),
+      ...this.extraProcesses.map((p) => p.stop()),
+    ]);
     await this.graph?.stop();
     await this.gemini?.stop();
     await this.db?.end();
@@ -187,7 +224,7 @@ export class Stack {
 
   /** The logs of every process, for a failing test's report. */
   logs(): string {
-    return [this.admin, ...this.bots.map((b) => b.process)]
+    return [this.admin, ...this.extraProcesses, ...this.bots.map((b) => b.process)]
       .filter((p): p is ServiceProcess => p !== undefined)
       .map((p) => `── ${p.name} ──\n${p.lines.slice(-40).join('\n')}`)
       .join('\n');

@@ -34,20 +34,25 @@ export class MemoryFailureStore implements FailureStore {
 }
 
 export class RedisFailureStore implements FailureStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string) {
-    const [count, ttl] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    const k = `${this.prefix}:${key}`;
+    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pttl(k)]);
     return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
   }
 
   async increment(key: string, windowMs: number) {
-    const n = await this.redis.incr(key);
-    if (n === 1) await this.redis.pexpire(key, windowMs);
+    const k = `${this.prefix}:${key}`;
+    // INCR and the expiry in one round trip, so a key never lives without its window.
+    await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').exec();
   }
 
   async reset(key: string) {
-    await this.redis.del(key);
+    await this.redis.del(`${this.prefix}:${key}`);
   }
 }
 
@@ -84,5 +89,5 @@ export class LoginThrottle {
   }
 }
 
-const userKey = (u: string) => `botpulse:login:user:${u.toLowerCase()}`;
-const addrKey = (a: string) => `botpulse:login:addr:${a}`;
+const userKey = (u: string) => `login:user:${u.toLowerCase()}`;
+const addrKey = (a: string) => `login:addr:${a}`;

@@ -70,7 +70,8 @@ export class InstanceRegistry {
         continue;
       }
       const connected = e.sockets > 0 || e.remoteConnected;
-      const gone = silentMs > this.goneAfterMs;
+      // A connected bot reports metrics every 5 s: only a longer silence means it hangs.
+      const gone = silentMs > (connected ? Math.max(this.goneAfterMs, 15_000) : this.goneAfterMs);
       out.push({
         instance_id: e.instance_id,
         status: gone ? 'gone' : (e.health?.status ?? 'ok'),
