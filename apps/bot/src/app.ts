@@ -231,9 +231,12 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
       return address;
     },
     async stop(drainMs = 10_000) {
+      const t0 = performance.now();
       sse.close();
       await app.close();
+      log.info({ ms: performance.now() - t0 }, 'DBG app closed');
       await Promise.race([queue.onIdle(), new Promise((r) => setTimeout(r, drainMs).unref())]);
+      log.info({ ms: performance.now() - t0 }, 'DBG queue idle');
       abort.abort();
       recovery.stop();
       monitor.stop();
@@ -243,7 +246,9 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
       eventLoop.stop();
       monitor.emitMetrics();
       link.close();
+      log.info({ ms: performance.now() - t0 }, 'DBG link closed');
       await db.end();
+      log.info({ ms: performance.now() - t0 }, 'DBG db ended');
     },
   };
 }

@@ -32,7 +32,9 @@ export class ServiceProcess {
   }
 
   start(): void {
-    const proc = spawn(process.execPath, ['--import', 'tsx', this.script], {
+    // Extra node flags (e.g. --cpu-prof for profiling, --expose-gc for heap checks), space-separated.
+    const nodeArgs = (this.env.BOTPULSE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', this.script], {
       cwd: ROOT,
       env: { ...this.env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

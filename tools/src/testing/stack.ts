@@ -116,7 +116,7 @@ export class Stack {
     });
     this.admin = admin;
     admin.start();
-    await admin.waitForLine(/admin ready/, 60_000);
+    await this.untilUp(admin, `${this.adminUrl}/api/auth/me`);
     return admin;
   }
 
@@ -129,7 +129,7 @@ export class Stack {
     });
     this.extraProcesses.push(proc);
     proc.start();
-    await proc.waitForLine(/admin ready/, 60_000);
+    await this.untilUp(proc, `http://127.0.0.1:${port}/api/auth/me`);
     return { process: proc, url: `http://127.0.0.1:${port}`, port };
   }
 
@@ -142,17 +142,47 @@ export class Stack {
       ADMIN_URL: adminUrl ?? (this.adminUrl || `http://127.0.0.1:${await freePort()}`),
     });
     proc.start();
-    await proc.waitForLine(/bot ready/, 60_000);
     const bot = { process: proc, url: `http://127.0.0.1:${port}`, instanceId, port };
+    await this.untilUp(proc, `${bot.url}/webhook`);
     this.bots.push(bot);
-    if (this.admin || adminUrl) await proc.waitForLine(/connected to admin/, 15_000);
+    if (this.admin || adminUrl) await this.untilLinked(bot);
     return bot;
   }
 
   /** Starts a stopped bot again with the same port and instance id. */
   async restartBot(bot: BotHandle): Promise<void> {
     bot.process.start();
-    await bot.process.waitForLine(/bot ready/, 60_000);
+    await this.untilUp(bot.process, `${bot.url}/webhook`);
+  }
+
+  /** Waits until the process answers HTTP at `url` (any status); fails early if it exits. */
+  async untilUp(proc: ServiceProcess, url: string, timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      async () => {
+        if (!proc.running) throw new Error(`${proc.name} exited:\n${proc.lines.slice(-30).join('\n')}`);
+        await fetch(url, { signal: AbortSignal.timeout(2_000) });
+        return true;
+      },
+      `${proc.name} to answer at ${url}`,
+      timeoutMs,
+      100,
+    );
+  }
+
+  /** Waits until the bot reports its Socket.io link to the admin is up. */
+  async untilLinked(bot: BotHandle, timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const res = await fetch(`${bot.url}/debug/health-quick`, {
+          headers: { authorization: `Bearer ${this.secrets.DEBUG_TOKEN}` },
+        });
+        const body = (await res.json()) as { checks: { pipeline: { admin_link: { connected: boolean } } } };
+        return body.checks.pipeline.admin_link.connected;
+      },
+      `${bot.instanceId} to connect to the admin`,
+      timeoutMs,
+      100,
+    );
   }
 
   post(

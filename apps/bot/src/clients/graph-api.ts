@@ -1,3 +1,4 @@
+import { Agent, request } from 'undici';
 import { DependencyError } from './retry';
 
 export interface UserProfile {
@@ -19,11 +20,21 @@ const MAX_MESSAGE_CHARS = 2000;
  * for the health check. Every error becomes a DependencyError with Meta's code and message.
  */
 export class GraphApiClient {
+  // undici's request API on a keep-alive pool: a fraction of fetch()'s cost per call, which
+  // matters at thousands of Send API calls per second.
+  private readonly agent: Agent;
+
   constructor(
     private readonly baseUrl: string,
     private readonly pageAccessToken: string,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.agent = new Agent({ connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
 
   /** Sends `text` as one or more messages (the Send API takes at most 2,000 characters each). */
   async sendText(recipientId: string, text: string): Promise<string[]> {
@@ -59,16 +70,23 @@ export class GraphApiClient {
   private async request<T>(method: 'GET' | 'POST', path: string, json?: unknown): Promise<T> {
     const url = new URL(this.baseUrl + path);
     url.searchParams.set('access_token', this.pageAccessToken);
-    let res: Response;
+    let status: number;
+    let text: string;
+    let retryAfterHeader: string | string[] | undefined;
     try {
-      res = await fetch(url, {
+      const res = await request(url, {
         method,
+        dispatcher: this.agent,
         headers: json ? { 'content-type': 'application/json' } : undefined,
         body: json ? JSON.stringify(json) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
+      status = res.statusCode;
+      retryAfterHeader = res.headers['retry-after'];
+      text = await res.body.text();
     } catch (err) {
-      const timeout = (err as Error).name === 'TimeoutError';
+      const timeout = ((err as { code?: string }).code ?? '').includes('TIMEOUT');
       throw new DependencyError(
         timeout
           ? `Graph API timed out after ${this.timeoutMs} ms`
@@ -77,27 +95,26 @@ export class GraphApiClient {
         timeout ? 'timeout' : 'network',
       );
     }
-    const text = await res.text();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : {};
     } catch {
       throw new DependencyError(
-        `Graph API answered HTTP ${res.status} with a non-JSON body`,
-        res.status >= 500,
+        `Graph API answered HTTP ${status} with a non-JSON body`,
+        status >= 500,
         'bad_response',
-        res.status,
+        status,
       );
     }
-    if (res.ok) return body as T;
+    if (status >= 200 && status < 300) return body as T;
     const e = (body as GraphErrorBody).error;
     const code = e?.code;
-    const retryAfter = Number(res.headers.get('retry-after'));
+    const retryAfter = Number(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader);
     throw new DependencyError(
-      `Graph API ${code ?? res.status}: ${e?.message ?? `HTTP ${res.status}`}`,
-      res.status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)),
-      code ?? res.status,
-      res.status,
+      `Graph API ${code ?? status}: ${e?.message ?? `HTTP ${status}`}`,
+      status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)),
+      code ?? status,
+      status,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     );
   }
