@@ -9,7 +9,8 @@ describe('embedded database under concurrent clients', () => {
   let pools: Db[];
   beforeAll(async () => {
     db = await startEmbeddedDatabase({ port: 0 });
-    pools = [createPool(db.url, { max: 20 }), createPool(db.url, { max: 20 })];
+    // 6,000 queries queue for 40 connections: allow a long wait for a free one on a busy machine.
+    pools = [0, 1].map(() => createPool(db.url, { max: 20, connectionTimeoutMs: 60_000 }));
     await pools[0]!.query('CREATE TABLE t (id serial PRIMARY KEY, v int NOT NULL)');
   });
   afterAll(async () => {

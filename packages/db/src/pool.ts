@@ -38,6 +38,9 @@ export function createPool(url: string, options: PoolOptions = {}): Db {
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: options.statementTimeoutMs ?? 0,
+    // Our queries are short and index-driven; JIT compilation (hundreds of ms) only ever made them
+    // slower when a stale estimate crossed its cost threshold.
+    options: '-c jit=off',
     types: typeParsers,
   });
   // An idle client losing its connection (database restarted) must not crash the process;

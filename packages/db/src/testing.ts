@@ -13,11 +13,13 @@ export interface TestDatabase {
  * A fresh, migrated database for one test file: a new `botpulse_test_<random>` database on the
  * server at TEST_DATABASE_URL (CI), or an in-memory PGlite served on a free port.
  */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
+export async function createTestDatabase(
+  options: { migrate?: boolean; serverUrl?: string; prefix?: string } = {},
+): Promise<TestDatabase> {
+  const serverUrl = options.serverUrl ?? process.env.TEST_DATABASE_URL;
   let db: TestDatabase;
   if (serverUrl) {
-    const name = `botpulse_test_${randomBytes(6).toString('hex')}`;
+    const name = `${options.prefix ?? 'botpulse_test'}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);

@@ -2,3 +2,4 @@ export * from './ports';
 export * from './service-process';
 export * from './stack';
 export * from './wait';
+export * from './chromium';

@@ -16,6 +16,8 @@ export interface StackOptions {
   admin?: boolean;
   /** serve a fake Graph API and give the bot a page token (default true) */
   graph?: boolean;
+  /** keep the fake Graph API's request log (default true; off for load tests) */
+  graphRecord?: boolean;
   /** serve a fake Gemini and give the bot an API key (default false: the rule responder answers) */
   gemini?: boolean;
   /** extra environment for every service */
@@ -99,7 +101,7 @@ export class Stack {
     }
     this.db = createPool(this.databaseUrl, { max: 4 });
     if (this.options.graph !== false)
-      this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token' });
+      this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token', record: this.options.graphRecord ?? true });
     if (this.options.gemini) this.gemini = await startFakeGemini({ apiKey: 'test-gemini-key' });
     if (this.options.admin !== false) await this.startAdmin();
     for (let i = 0; i < (this.options.bots ?? 1); i++) await this.addBot();

@@ -15,8 +15,10 @@ export async function getHeatmapCounts(db: Queryable, tz: string, range: Interva
        SELECT sc.slot AS t, sc.messages FROM bb, slot_counts(bb.a, bb.z) sc WHERE bb.a < bb.z
        UNION ALL
        SELECT c."timestamp", 1 FROM bb, conversations c
-        WHERE (c."timestamp" >= bb.s AND c."timestamp" < least(bb.a, bb.e))
-           OR (c."timestamp" >= greatest(bb.z, bb.a) AND c."timestamp" < bb.e)
+        WHERE c."timestamp" >= bb.s AND c."timestamp" < least(bb.a, bb.e)
+       UNION ALL
+       SELECT c."timestamp", 1 FROM bb, conversations c
+        WHERE c."timestamp" >= greatest(bb.z, bb.a) AND c."timestamp" < bb.e
      )
      SELECT (extract(isodow FROM t AT TIME ZONE $1) - 1)::int AS dow,
             extract(hour FROM t AT TIME ZONE $1)::int AS hour,

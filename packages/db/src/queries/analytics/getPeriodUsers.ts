@@ -18,7 +18,7 @@ export async function getPeriodUsers(
     `WITH b AS (
        SELECT * FROM unnest($3::date[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS t(period, s, e, i)
      ),
-     tail AS (
+     tail AS MATERIALIZED (
        SELECT c.facebook_id, c."timestamp" AS ts
          FROM rollup_queue q JOIN conversations c ON c.id = q.conversation_id
         WHERE c."timestamp" >= (SELECT min(s) FROM b) AND c."timestamp" < (SELECT max(e) FROM b)

@@ -1,0 +1,122 @@
+import { backfillRollupZone, createPool, requestRollupZone } from '@botpulse/db';
+import type { TimelineResponse } from '@botpulse/protocol';
+import { startStack } from '@botpulse/tools/testing';
+import { DateTime } from 'luxon';
+import { generateHistory } from '../../tools/src/history/generate';
+import type { Results } from '../lib/report';
+import { endProgress, progress } from '../lib/report';
+import { median, p } from '../lib/stats';
+
+const TZ = 'America/New_York';
+
+/**
+ * `/api/analytics/timeline`, daily, 90 days with its previous 90 days, in a DST zone, over 10M stored
+ * messages (--quick: 200k) — through HTTP against the real admin — against the same answer from a
+ * plain GROUP BY over the raw rows, in the same run.
+ */
+export async function benchTimeline(databaseUrl: string, quick: boolean): Promise<Results> {
+  const total = quick ? 200_000 : 10_000_000;
+  const days = quick ? 120 : 365;
+  const db = createPool(databaseUrl, { max: 4 });
+  try {
+    // The zone's rollups exist from the first row on (a zone first asked for later is backfilled once).
+    await requestRollupZone(db, TZ);
+    await backfillRollupZone(db, TZ);
+    const started = performance.now();
+    await generateHistory(
+      db,
+      {
+        days,
+        perDay: Math.ceil(total / days),
+        users: 100_000,
+        seed: 'bench',
+        tz: TZ,
+        endMs: Date.now() - 60_000,
+        batchSize: 20_000,
+        instanceId: 'history',
+      },
+      (pr) =>
+        progress(
+          `timeline: generating ${pr.inserted.toLocaleString('en')} / ~${pr.planned.toLocaleString('en')} messages (${Math.round(pr.inserted / (pr.elapsedMs / 1000)).toLocaleString('en')} rows/s)`,
+        ),
+    );
+    endProgress();
+    const { rows: count } = await db.query<{ n: number }>('SELECT count(*) AS n FROM conversations');
+    console.log(
+      `  ${count[0]!.n.toLocaleString('en')} messages stored in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
+    await db.query('VACUUM ANALYZE conversations');
+    await db.query('VACUUM ANALYZE rollup_period_totals');
+    await db.query('VACUUM ANALYZE rollup_slots');
+  } finally {
+    await db.end();
+  }
+
+  const stack = await startStack({ databaseUrl, bots: 0, env: { LOG_LEVEL: 'warn' } });
+  try {
+    const cookie = await stack.login();
+    const today = DateTime.now().setZone(TZ).startOf('day');
+    const from = today.minus({ days: 89 }).toISODate()!;
+    const to = today.toISODate()!;
+    const url = `${stack.adminUrl}/api/analytics/timeline?granularity=day&from=${from}&to=${to}&tz=${encodeURIComponent(TZ)}`;
+    const ours = async () => {
+      const t0 = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      const body = (await res.json()) as TimelineResponse;
+      if (res.status !== 200) throw new Error(`timeline answered ${res.status}: ${JSON.stringify(body)}`);
+      return { ms: performance.now() - t0, body };
+    };
+    for (let i = 0; i < 3; i++) await ours();
+    const times: number[] = [];
+    let answer: TimelineResponse | undefined;
+    const n = quick ? 20 : 50;
+    for (let i = 0; i < n; i++) {
+      const r = await ours();
+      times.push(r.ms);
+      answer = r.body;
+      progress(`timeline: request ${i + 1}/${n}, ${r.ms.toFixed(1)} ms`);
+    }
+
+    // The naive way: GROUP BY local day over the raw rows of both periods.
+    const start = today.minus({ days: 179 });
+    const end = today.plus({ days: 1 });
+    const naive = async () => {
+      const t0 = performance.now();
+      const { rows } = await stack.db.query<{ day: string; messages: number; users: number }>(
+        `SELECT to_char(("timestamp" AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS day, count(*) AS messages,
+                count(DISTINCT facebook_id) AS users
+           FROM conversations WHERE "timestamp" >= $2 AND "timestamp" < $3 GROUP BY 1 ORDER BY 1`,
+        [TZ, start.toJSDate(), end.toJSDate()],
+      );
+      return { ms: performance.now() - t0, rows };
+    };
+    const naiveTimes: number[] = [];
+    let naiveRows: Array<{ day: string; messages: number; users: number }> = [];
+    for (let i = 0; i < (quick ? 3 : 5); i++) {
+      const r = await naive();
+      naiveTimes.push(r.ms);
+      naiveRows = r.rows;
+      progress(`timeline: naive GROUP BY ${i + 1}, ${r.ms.toFixed(0)} ms`);
+    }
+    endProgress();
+    // Same answer, or the comparison means nothing.
+    const byDay = new Map(naiveRows.map((r) => [r.day, r]));
+    const mismatches = [...answer!.previous, ...answer!.buckets].filter((b) => {
+      const want = byDay.get(b.start.slice(0, 10));
+      return (want?.messages ?? 0) !== b.messages || (want?.users ?? 0) !== b.users;
+    });
+    if (mismatches.length > 0)
+      throw new Error(
+        `timeline and the naive GROUP BY disagree on ${mismatches.length} days, e.g. ${JSON.stringify(mismatches[0])}`,
+      );
+    console.log(
+      `  timeline median ${median(times).toFixed(1)} ms, naive median ${median(naiveTimes).toFixed(0)} ms; answers equal on all 180 days`,
+    );
+    return {
+      timeline_p95_ms_10m: p(times, 95),
+      timeline_speedup_vs_naive: median(naiveTimes) / median(times),
+    };
+  } finally {
+    await stack.stop();
+  }
+}

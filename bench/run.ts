@@ -1,0 +1,85 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createTestDatabase } from '@botpulse/db/testing';
+import { exitOnStartupError } from '@botpulse/runtime';
+import { ROOT } from '@botpulse/tools/testing';
+import { benchCollector } from './cases/collector';
+import { benchDashboard } from './cases/dashboard';
+import { benchBotMemory } from './cases/memory';
+import { benchTimeline } from './cases/timeline';
+import { benchAckAndLiveLatency, benchMonitoringOverhead, benchThroughput } from './cases/webhook';
+import { endProgress, type ResultKey, type Results, TARGETS, table } from './lib/report';
+
+const HELP = `npm run bench [-- options]   Botpulse's benchmark suite (issue #6)
+
+Every benchmark runs against a real PostgreSQL server (BENCH_DATABASE_URL, default
+postgres://postgres@127.0.0.1:5432/postgres), each in a fresh database that is dropped afterwards.
+Prints a table and writes bench/results.json (numbers only).
+
+  --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
+  --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard
+  -h, --help`;
+
+const CASES = {
+  collector: (_url: string, quick: boolean) => benchCollector(quick),
+  throughput: benchThroughput,
+  latency: benchAckAndLiveLatency,
+  overhead: benchMonitoringOverhead,
+  memory: benchBotMemory,
+  timeline: benchTimeline,
+  dashboard: benchDashboard,
+} satisfies Record<string, (databaseUrl: string, quick: boolean) => Promise<Results>>;
+type CaseName = keyof typeof CASES;
+
+async function main() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const quick = values.quick ?? false;
+  const names = (values.only?.split(',').map((s) => s.trim()) ?? Object.keys(CASES)) as CaseName[];
+  for (const n of names)
+    if (!(n in CASES)) throw new Error(`--only: unknown benchmark "${n}" (${Object.keys(CASES).join(', ')})`);
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  console.log(`Botpulse benchmarks${quick ? ' (--quick: small sizes, figures not judged)' : ''}`);
+  console.log(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,
+  );
+
+  const results: Results = {};
+  const notes: Partial<Record<ResultKey, string>> = {};
+  for (const name of names) {
+    const started = performance.now();
+    console.log(`▸ ${name}`);
+    const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
+    try {
+      Object.assign(results, await CASES[name](db.url, quick));
+    } catch (err) {
+      endProgress();
+      console.log(`  ✗ ${name} failed: ${(err as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
+      process.exitCode = 1;
+    } finally {
+      await db.drop().catch(() => {});
+    }
+    endProgress();
+    console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+
+  console.log(`\n${table(results, notes)}\n`);
+  mkdirSync(join(ROOT, 'bench'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('Written to bench/results.json');
+  if (!quick) {
+    const missed = (Object.keys(results) as ResultKey[]).filter((k) => !TARGETS[k].ok(results[k]!));
+    if (missed.length > 0) console.log(`Below target: ${missed.join(', ')}`);
+  }
+  // Keep-alive pools and sockets of the cases must not keep the process up.
+  process.exit(process.exitCode ?? 0);
+}
+
+main().catch((err) => exitOnStartupError('bench', err));
