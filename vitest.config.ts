@@ -26,6 +26,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['**/*.e2e.test.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 180_000,

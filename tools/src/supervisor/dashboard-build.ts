@@ -35,6 +35,9 @@ export function buildDashboard(root: string, onLine: (line: string) => void): Pr
       [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
       {
         cwd: join(root, 'apps/dashboard'),
+        // An inherited NODE_ENV (Vitest sets "test", a shell may export "development") would make
+        // Vite bundle React's development build: 2-3 times larger and slower.
+        env: { ...process.env, NODE_ENV: 'production' },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

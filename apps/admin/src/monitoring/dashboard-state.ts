@@ -1,4 +1,11 @@
-import { type Db, getMessageTotal, getUserTotals, pingDatabase, type UserTotals } from '@botpulse/db';
+import {
+  type Db,
+  getBucketMessageCounts,
+  getMessageTotal,
+  getUserTotals,
+  pingDatabase,
+  type UserTotals,
+} from '@botpulse/db';
 import {
   type AccuracyReport,
   type AdminSelfHealth,
@@ -30,15 +37,24 @@ export interface DashboardStateDeps {
   startedAtMs: number;
 }
 
+interface MessageWindows {
+  last_hour: number;
+  last_24h: number;
+  failed_last_hour: number;
+  avg_response_time: number;
+}
+
 /**
- * What the Monitoring page shows. Message counts of the last hour/day come from the bots' own
- * collectors (summed over live instances: each message is counted by exactly one bot); the all-time
- * total and the user figures come from the database, where users who talked to several bots count once.
+ * What the Monitoring page shows. Counts come from the database (rollups plus not-yet-folded rows):
+ * every message once, whichever bot answered it and whether that bot still runs, and the same
+ * numbers the charts and Analytics show. The bots' collectors give what only they know: p95
+ * response time, the stage breakdown, users active in the last 30 minutes.
  */
 export class DashboardState {
   private users: UserTotals = { total: 0, active_today: 0, active_this_week: 0 };
   private usersAt = 0;
   private messageTotal = 0;
+  private windows: MessageWindows = { last_hour: 0, last_24h: 0, failed_last_hour: 0, avg_response_time: 0 };
   private database: ServiceHealth = { status: 'ok', checked_at: null };
 
   constructor(private readonly deps: DashboardStateDeps) {}
@@ -55,6 +71,16 @@ export class DashboardState {
       this.messageTotal = await getMessageTotal(this.deps.db);
       if (now - this.usersAt >= 5_000) {
         this.users = await getUserTotals(this.deps.db, new Date(now));
+        const [hour, day] = await getBucketMessageCounts(this.deps.db, [
+          { start: new Date(now - 3_600_000), end: new Date(now) },
+          { start: new Date(now - 86_400_000), end: new Date(now) },
+        ]);
+        this.windows = {
+          last_hour: hour!.messages,
+          last_24h: day!.messages,
+          failed_last_hour: hour!.failed,
+          avg_response_time: hour!.response_count > 0 ? hour!.response_ms_sum / hour!.response_count : 0,
+        };
         this.usersAt = now;
       }
     } catch (err) {
@@ -68,35 +94,16 @@ export class DashboardState {
 
   totals(instances: InstanceState[]): DashboardTotals {
     const live = instances.filter((i) => i.status !== 'gone' && i.metrics);
-    let lastHour = 0;
-    let last24h = 0;
-    let failedLastHour = 0;
-    let weighted = 0;
-    let weight = 0;
     let p95 = 0;
     let last30 = 0;
     for (const i of live) {
-      const m = i.metrics!;
-      lastHour += m.messages.last_hour;
-      last24h += m.messages.last_24h;
-      failedLastHour += m.messages.failed_last_hour;
-      const w = Math.max(1, m.messages.last_hour);
-      weighted += m.messages.avg_response_time * w;
-      weight += m.messages.avg_response_time > 0 ? w : 0;
-      p95 = Math.max(p95, m.messages.p95_response_time);
-      last30 += m.users.active_last_30_min;
+      p95 = Math.max(p95, i.metrics!.messages.p95_response_time);
+      last30 += i.metrics!.users.active_last_30_min;
     }
     return {
-      messages: {
-        total: this.messageTotal,
-        last_hour: lastHour,
-        last_24h: last24h,
-        avg_response_time: weight > 0 ? weighted / weight : 0,
-        p95_response_time: p95,
-        failed_last_hour: failedLastHour,
-      },
+      messages: { total: this.messageTotal, ...this.windows, p95_response_time: p95 },
       users: { ...this.users, active_last_30_min: last30 },
-      stages: live.length === 1 ? live[0]!.metrics!.stages : (live[0]?.metrics?.stages ?? null),
+      stages: live[0]?.metrics?.stages ?? null,
     };
   }
 

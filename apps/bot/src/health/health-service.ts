@@ -124,6 +124,8 @@ export class HealthService {
       report.checks.memory.status,
       report.checks.pipeline.status,
       report.checks.pipeline.reasons,
+      // the admin shows the link state: a report made before the link came up must be replaced
+      report.checks.pipeline.admin_link.connected,
     ]);
     // On every change, and every 30 s so the admin's diagnostics (inbox depth, lag) stay fresh.
     if (signature !== this.lastSignature || Date.now() - this.lastEmitMs > 30_000) {

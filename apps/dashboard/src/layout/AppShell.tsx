@@ -1,5 +1,5 @@
-import { Suspense } from 'react';
-import { NavLink, Outlet } from 'react-router-dom';
+import { Suspense, useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useNavigationType } from 'react-router-dom';
 import { Skeleton } from '../components/Skeleton';
 import { ConnectionBadge } from './ConnectionBadge';
 import { DemoBanner } from './DemoBanner';
@@ -8,7 +8,24 @@ import { UserMenu } from './UserMenu';
 
 const navClass = ({ isActive }: { isActive: boolean }) => `nav-link${isActive ? ' nav-link-active' : ''}`;
 
+/**
+ * A page opened from a link starts at its top: BrowserRouter keeps the previous page's scroll
+ * offset, which opened Analytics below its range picker after scrolling the Monitoring feed.
+ * Back/forward (POP) and changes within a page (Analytics' search params) are left alone.
+ */
+function useScrollToTopOnNewPage() {
+  const { pathname } = useLocation();
+  const navigationType = useNavigationType();
+  const shownPath = useRef(pathname);
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
+    if (navigationType !== 'POP') window.scrollTo(0, 0);
+  }, [pathname, navigationType]);
+}
+
 export function AppShell() {
+  useScrollToTopOnNewPage();
   return (
     <div className="app">
       <header className="topbar">

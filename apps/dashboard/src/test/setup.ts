@@ -49,3 +49,5 @@ if (!window.matchMedia) {
 }
 
 if (!Element.prototype.scrollTo) Element.prototype.scrollTo = () => {};
+// jsdom does not scroll (and logs "Not implemented" when asked to); the app scrolls on navigation.
+window.scrollTo = (() => {}) as typeof window.scrollTo;
