@@ -1,6 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import type { Stack } from '@botpulse/tools/testing';
+import {
+  CHROMIUM_ARGS,
+  findChromium,
+  CHROMIUM_INSTALL_HINT as INSTALL_HINT,
+  type Stack,
+} from '@botpulse/tools/testing';
 import {
   type Browser,
   type BrowserContext,
@@ -10,45 +13,6 @@ import {
 } from 'playwright-core';
 import { describe, it } from 'vitest';
 import type { PageGlobals } from './dom';
-
-/** Flags for a headless Chromium in a container; nothing is ever downloaded. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const INSTALL_HINT =
-  'Install it with `apt-get install -y chromium` (Debian/Ubuntu) or point CHROMIUM_PATH at a Chromium/Chrome binary.';
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** CHROMIUM_PATH, else /usr/bin/chromium, else `which chromium`; undefined when there is none. */
-export function findChromium(): string | undefined {
-  const fromEnv = process.env.CHROMIUM_PATH?.trim();
-  if (fromEnv) return executable(fromEnv) ? fromEnv : undefined;
-  if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
-  try {
-    const found = execFileSync('which', ['chromium'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return found && executable(found) ? found : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const chromiumPath = findChromium();
 let warned = false;
