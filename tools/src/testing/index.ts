@@ -3,3 +3,4 @@ export * from './service-process';
 export * from './stack';
 export * from './wait';
 export * from './chromium';
+export * from './tcp-proxy';

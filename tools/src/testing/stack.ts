@@ -8,6 +8,7 @@ import { type FakeGemini, startFakeGemini } from '../fakes/gemini';
 import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graph-api';
 import { type PostWebhookOptions, type PostWebhookResult, postWebhook, type WebhookBody } from '../messenger';
 import { freePort } from './ports';
+import { TcpProxy } from './tcp-proxy';
 import { ROOT, ServiceProcess } from './service-process';
 import { waitFor } from './wait';
 
@@ -25,6 +26,8 @@ export interface StackOptions {
   /** an existing database URL (several stacks on one database) */
   databaseUrl?: string;
   redisUrl?: string;
+  /** put a TcpProxy between the services and the database (fault tests: `stack.dbProxy.block()`) */
+  databaseProxy?: boolean;
 }
 
 export interface Secrets {
@@ -67,6 +70,8 @@ export class Stack {
   databaseUrl = '';
   dataDir = '';
   private testDb: TestDatabase | undefined;
+  /** set with `databaseProxy`: the services reach the database only through it */
+  dbProxy: TcpProxy | undefined;
   private readonly extraProcesses: ServiceProcess[] = [];
 
   constructor(readonly options: StackOptions = {}) {}
@@ -77,7 +82,7 @@ export class Stack {
       HOME: process.env.HOME,
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
       DATA_DIR: this.dataDir,
-      DATABASE_URL: this.databaseUrl,
+      DATABASE_URL: this.dbProxy ? this.dbProxy.url(this.databaseUrl) : this.databaseUrl,
       ...this.secrets,
       ...(this.graph ? { FB_PAGE_ACCESS_TOKEN: 'test-page-token', GRAPH_API_URL: this.graph.url } : {}),
       ...(this.gemini
@@ -100,6 +105,7 @@ export class Stack {
       this.databaseUrl = this.testDb.url;
     }
     this.db = createPool(this.databaseUrl, { max: 4 });
+    if (this.options.databaseProxy) this.dbProxy = await TcpProxy.forUrl(this.databaseUrl);
     if (this.options.graph !== false)
       this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token', record: this.options.graphRecord ?? true });
     if (this.options.gemini) this.gemini = await startFakeGemini({ apiKey: 'test-gemini-key' });
@@ -249,6 +255,7 @@ export class Stack {
     ]);
     await this.graph?.stop();
     await this.gemini?.stop();
+    await this.dbProxy?.stop();
     await this.db?.end();
     await this.testDb?.drop();
     if (this.dataDir) await rm(this.dataDir, { recursive: true, force: true });
