@@ -72,3 +72,21 @@ export const LOCKS = {
   /** held while folding the rollup queue into the rollups */
   rollup: 7_100_002,
 } as const;
+
+/**
+ * Whether an error means the database cannot be reached right now (refused, reset, timed out,
+ * shutting down) rather than a bad query: callers answer 503 and retry, never 500.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (typeof e.code === 'string') {
+    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))
+      return true;
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now)
+    if (e.code.startsWith('08') || /^57P0[1-3]$/.test(e.code)) return true;
+  }
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    e.message ?? '',
+  );
+}

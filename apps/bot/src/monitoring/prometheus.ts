@@ -91,11 +91,11 @@ export function createBotMetrics(instanceId: string) {
         read.linkBuffered,
       );
       gauge(
-        'botpulse_admin_link_dropped_events_total',
+        'botpulse_admin_link_dropped_events',
         'Events dropped because the link buffer was full',
         read.linkDropped,
       );
-      gauge('botpulse_admin_link_reconnects_total', 'Times the admin link reconnected', read.linkReconnects);
+      gauge('botpulse_admin_link_reconnects', 'Times the admin link reconnected', read.linkReconnects);
       gauge('botpulse_sse_clients', 'Clients connected to /debug/message-stream', read.sseClients);
       gauge('botpulse_pipeline_in_flight', 'Messages being answered right now', read.inFlight);
       gauge(

@@ -8,8 +8,10 @@ const REPLAY_LIMIT = 1000;
 interface Client {
   res: ServerResponse;
   /** events that arrived while the replay from the database was being sent */
-  held: string[] | null;
-  heldAfterId: number;
+  held: Array<{ id: number; frame: string }> | null;
+  /** the highest id the replay covered: a message committed before the replay's query but
+   * published after it was replayed already, and must not be sent twice */
+  replayedUpTo: number;
 }
 
 function frame(
@@ -71,7 +73,11 @@ export class SseHub {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 3000\n\n');
-    const client: Client = { res, held: lastEventId !== undefined ? [] : null, heldAfterId: 0 };
+    const client: Client = {
+      res,
+      held: lastEventId !== undefined ? [] : null,
+      replayedUpTo: lastEventId ?? 0,
+    };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
     if (lastEventId === undefined) return;
@@ -82,24 +88,21 @@ export class SseHub {
         instanceId: this.instanceId,
       });
       for (const m of missed) this.write(client, frame(m));
-      client.heldAfterId = missed.at(-1)?.id ?? lastEventId;
+      client.replayedUpTo = missed.at(-1)?.id ?? lastEventId;
     } catch {
       res.write(': could not replay missed events\n\n');
     }
     const held = client.held ?? [];
     client.held = null;
-    for (const f of held) {
-      const id = Number(/^id: (\d+)/.exec(f)?.[1]);
-      if (id > client.heldAfterId) this.write(client, f);
-    }
+    for (const h of held) this.send(client, h.id, h.frame);
   }
 
   publish(message: ProcessedMessage): void {
     if (this.clients.size === 0) return;
     const f = frame(message);
     for (const c of this.clients) {
-      if (c.held) c.held.push(f);
-      else this.write(c, f);
+      if (c.held) c.held.push({ id: message.id, frame: f });
+      else this.send(c, message.id, f);
     }
   }
 
@@ -107,6 +110,10 @@ export class SseHub {
     clearInterval(this.heartbeat);
     for (const c of this.clients) c.res.end();
     this.clients.clear();
+  }
+
+  private send(c: Client, id: number, chunk: string) {
+    if (id > c.replayedUpTo) this.write(c, chunk);
   }
 
   private write(c: Client, chunk: string) {

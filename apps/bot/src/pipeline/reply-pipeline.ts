@@ -52,7 +52,9 @@ export class ReplyPipeline {
   private readonly writer: BatchWriter<NewConversation, InsertedConversation>;
 
   constructor(private readonly deps: ReplyPipelineDeps) {
-    this.writer = new BatchWriter((rows) => this.timedInsert(rows), 500, 2);
+    // One batch at a time: the feed lock serialises them in the database anyway, and two in flight
+    // could finish out of id order here, so the live feed (SSE, admin) would see ids go backwards.
+    this.writer = new BatchWriter((rows) => this.timedInsert(rows), 500, 1);
   }
 
   async handle(job: ReplyJob): Promise<void> {

@@ -58,6 +58,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app
     },
   );
 
+  // Fastify refuses an oversized body before our parser runs; count it with the other outcomes.
+  app.addHook('onError', async (_req, _reply, err: Error & { code?: string }) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') opts.prom.webhookRequests.inc({ outcome: 'too_large' });
+  });
+
   app.get('/webhook', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     if (q['hub.mode'] !== 'subscribe' || typeof q['hub.challenge'] !== 'string') {
