@@ -102,9 +102,8 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   });
 
   const profiles = new ProfileService(
-    db,
     graph,
-    (err) => {
+    (err: unknown) => {
       facebookHealth.recordFailure(err);
       monitor.failed({
         instance_id: config.instanceId,

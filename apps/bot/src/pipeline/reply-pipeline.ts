@@ -1,5 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Db, type InsertedConversation, insertConversations, type NewConversation } from '@botpulse/db';
+import {
+  type Db,
+  deleteInboxEvents,
+  getJobContext,
+  type InsertedConversation,
+  insertConversations,
+  type JobContext,
+  type NewConversation,
+} from '@botpulse/db';
 import type { ConversationStatus, ErrorEvent, FailureStage, ProcessedMessage } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import type { GeminiClient } from '../clients/gemini';
@@ -50,17 +58,25 @@ const SEND_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 3000 };
  */
 export class ReplyPipeline {
   private readonly writer: BatchWriter<NewConversation, InsertedConversation>;
+  private readonly context: BatchWriter<{ psid: string; mid: string }, JobContext>;
 
   constructor(private readonly deps: ReplyPipelineDeps) {
     // One batch at a time: the feed lock serialises them in the database anyway, and two in flight
     // could finish out of id order here, so the live feed (SSE, admin) would see ids go backwards.
+    this.context = new BatchWriter((items) => getJobContext(deps.db, items), 500, 2);
     this.writer = new BatchWriter((rows) => this.timedInsert(rows), 500, 1);
   }
 
   async handle(job: ReplyJob): Promise<void> {
     const { deps } = this;
+    const context = await this.context.write({ psid: job.senderId, mid: job.dedupKey });
+    if (context.answered) {
+      // A duplicate that slipped in as the original was being stored: answered already.
+      await deleteInboxEvents(deps.db, [job.inboxId]);
+      return;
+    }
     const text = messageText(job.event);
-    const profile = await deps.profiles.lookup(job.senderId);
+    const profile = await deps.profiles.lookup(job.senderId, context);
 
     let status: ConversationStatus = 'replied';
     let error: string | null = null;

@@ -31,7 +31,7 @@ export interface InsertedConversation {
 
 /**
  * Stores a batch of answered messages in one transaction: upserts their users, inserts the
- * conversations (skipping mids already stored) and marks their inbox events processed.
+ * conversations (skipping mids already stored) and removes their inbox events.
  * Ids are handed out under the feed lock, so they grow in commit order across all bots.
  */
 export async function insertConversations(db: Db, rows: NewConversation[]): Promise<InsertedConversation[]> {
@@ -75,9 +75,10 @@ export async function insertConversations(db: Db, rows: NewConversation[]): Prom
          ON CONFLICT (mid) DO NOTHING
          RETURNING id, mid
        ),
+       -- Answered events leave the inbox (a DELETE writes less than marking them done; a late
+       -- duplicate is recognised by its conversation row before it is answered again).
        i AS (
-         UPDATE inbox SET processed_at = now(), event = NULL, last_error = NULL
-          WHERE id IN (SELECT inbox_id FROM x)
+         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
        )
        SELECT x.mid, c.id, coalesce(u.inserted, false) AS new_user
          FROM x LEFT JOIN c ON c.mid = x.mid LEFT JOIN u ON u.facebook_id = x.facebook_id

@@ -1,8 +1,8 @@
 import type { Queryable } from '../../pool';
 
 /**
- * Deletes processed inbox rows older than `keepHours` (their dedup keys stop guarding against Meta
- * retries, which come within minutes; `conversations.mid` still prevents double counting).
+ * Deletes dead letters (events given up on, kept for inspection) older than `keepHours`. Answered
+ * events leave the inbox as they are stored.
  */
 export async function pruneProcessedInbox(db: Queryable, keepHours: number, limit = 10_000): Promise<number> {
   const { rowCount } = await db.query(

@@ -1,0 +1,31 @@
+import type { Queryable } from '../../pool';
+
+export interface JobContext {
+  /** the user's stored profile, if the user is known */
+  first_name: string | null;
+  last_name: string | null;
+  profile_fetched_at: Date | null;
+  known: boolean;
+  /** this mid already has a conversation row: a late duplicate, not to be answered again */
+  answered: boolean;
+}
+
+/**
+ * Everything the reply pipeline needs from the database before answering a batch of events, in one
+ * round trip: the senders' stored profiles and whether each mid was already answered.
+ */
+export async function getJobContext(
+  db: Queryable,
+  items: Array<{ psid: string; mid: string }>,
+): Promise<JobContext[]> {
+  const { rows } = await db.query<JobContext & { n: number }>(
+    `SELECT x.n::int AS n, u.first_name, u.last_name, u.profile_fetched_at,
+            (u.facebook_id IS NOT NULL) AS known, (c.mid IS NOT NULL) AS answered
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(psid, mid, n)
+       LEFT JOIN users u ON u.facebook_id = x.psid
+       LEFT JOIN conversations c ON c.mid = x.mid
+      ORDER BY x.n`,
+    [items.map((i) => i.psid), items.map((i) => i.mid)],
+  );
+  return rows.map(({ n: _n, ...ctx }) => ctx);
+}
