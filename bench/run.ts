@@ -7,6 +7,7 @@ import { exitOnStartupError } from '@botpulse/runtime';
 import { ROOT } from '@botpulse/tools/testing';
 import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
+import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
 import { benchTimeline } from './cases/timeline';
 import { benchAckAndLiveLatency, benchMonitoringOverhead, benchThroughput } from './cases/webhook';
@@ -20,6 +21,8 @@ Prints a table and writes bench/results.json (numbers only).
 
   --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
   --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard
+  --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
+                   the bot's heap after GC at the start and the end
   -h, --help`;
 
 const CASES = {
@@ -35,7 +38,12 @@ type CaseName = keyof typeof CASES;
 
 async function main() {
   const { values } = parseArgs({
-    options: { quick: { type: 'boolean' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      'load-test': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     console.log(HELP);
@@ -46,6 +54,15 @@ async function main() {
   for (const n of names)
     if (!(n in CASES)) throw new Error(`--only: unknown benchmark "${n}" (${Object.keys(CASES).join(', ')})`);
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (values['load-test']) {
+    const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
+    try {
+      await runLoadTest(db.url, quick);
+    } finally {
+      await db.drop();
+    }
+    process.exit(0);
+  }
   console.log(`Botpulse benchmarks${quick ? ' (--quick: small sizes, figures not judged)' : ''}`);
   console.log(
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}\n`,

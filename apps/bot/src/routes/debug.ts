@@ -18,6 +18,20 @@ export const debugRoutes: FastifyPluginAsync<DebugRouteOptions> = async (app, op
 
   app.get('/debug/metrics', async () => opts.monitor.metrics());
 
+  // Leak hunting (load tests): heap after a full GC. Needs the process started with --expose-gc.
+  app.post('/debug/heap', async (_req, reply) => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) {
+      return reply
+        .code(409)
+        .send({ error: 'gc_unavailable', message: 'start the bot with node --expose-gc to use this' });
+    }
+    gc();
+    gc();
+    const mem = process.memoryUsage();
+    return { heap_used_mb: mem.heapUsed / 1024 / 1024, rss_mb: mem.rss / 1024 / 1024, after_gc: true };
+  });
+
   app.get('/debug/message-stream', async (req, reply) => {
     const header = req.headers['last-event-id'];
     const q = req.query as Record<string, string | undefined>;
