@@ -20,9 +20,16 @@ it('a signed webhook is stored, answered and shows up on the admin', async () =>
     const r = await stack.conversations();
     return r.length === 1 ? r : undefined;
   }, 'the conversation row');
-  expect(rows[0]).toMatchObject({ kind: 'quick_reply', message_text: 'Do you open on Saturdays?', status: 'replied' });
+  expect(rows[0]).toMatchObject({
+    kind: 'quick_reply',
+    message_text: 'Do you open on Saturdays?',
+    status: 'replied',
+  });
   const cookie = await stack.login();
-  const dash = await stack.api<{ totals: { messages: { total: number } } }>('/api/monitoring/dashboard', cookie);
+  const dash = await stack.api<{ totals: { messages: { total: number } } }>(
+    '/api/monitoring/dashboard',
+    cookie,
+  );
   expect(dash.status).toBe(200);
   expect(dash.body.totals.messages.total).toBe(1);
 });

@@ -4,6 +4,7 @@ import {
   type Db,
   deleteExpiredSessions,
   deleteOldMessageText,
+  isDatabaseUnavailable,
   migrate,
 } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
@@ -229,6 +230,13 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     if ((err as { code?: string }).code === '22023' && /time zone/.test(err.message)) {
       return reply.code(400).send({ error: 'invalid_parameter', parameter: 'tz', message: err.message });
     }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err: err.message }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'unavailable', message: 'the database is unavailable, retry shortly' });
+    }
     const status = err.statusCode ?? 500;
     if (status >= 500) {
       req.log.error({ err }, 'request failed');
@@ -246,7 +254,11 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   });
   await app.register(monitoringRoutes, { state, exports });
   await app.register(analyticsRoutes, { analytics });
-  await app.register(userRoutes, { deletion: new UserDeletion(db, () => scheduleMetrics()) });
+  const deletion = new UserDeletion(db, (facebookId) => {
+    feed.forgetUser(facebookId);
+    scheduleMetrics();
+  });
+  await app.register(userRoutes, { deletion });
   const prom = createAdminMetrics({
     dashboardClients: () => dashboards.sockets.size,
     botLinks: () => registry.localSockets,

@@ -9,6 +9,7 @@ import {
 } from '@botpulse/db';
 
 export const SESSION_COOKIE = 'botpulse_session';
+/** at most this often; more often when the idle timeout is short (see `touchEveryMs`) */
 const TOUCH_EVERY_MS = 60_000;
 
 export function hashToken(token: string): string {
@@ -26,6 +27,14 @@ export class SessionStore {
     private readonly maxSeconds: number,
   ) {}
 
+  /**
+   * A session in use must be touched well before it counts as idle: with an idle timeout of a
+   * minute or less, touching once a minute would end sessions that are used all the time.
+   */
+  private get touchEveryMs(): number {
+    return Math.min(TOUCH_EVERY_MS, (this.idleSeconds * 1000) / 4);
+  }
+
   async create(userId: number): Promise<{ token: string; expiresAt: Date }> {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.maxSeconds * 1000);
@@ -38,7 +47,8 @@ export class SessionStore {
     const tokenHash = hashToken(token);
     const session = await getValidSession(this.db, tokenHash, this.idleSeconds);
     if (!session) return undefined;
-    if (Date.now() - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(this.db, tokenHash);
+    if (Date.now() - session.last_seen_at.getTime() > this.touchEveryMs)
+      await touchSession(this.db, tokenHash);
     return { ...session, tokenHash };
   }
 

@@ -66,6 +66,13 @@ const METRIC_COLUMNS = [
 
 type Row = Record<string, string | number | null>;
 
+/**
+ * CRLF between records (RFC 4180). With an explicit record delimiter csv-stringify quotes only
+ * fields containing that delimiter, so `quote_record_delimiter` is needed for a lone CR or LF in
+ * a message: unquoted, it would split the record in every spreadsheet.
+ */
+const CSV_OPTIONS = { record_delimiter: 'windows', quote_record_delimiter: true } as const;
+
 async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
   const range = { start: req.range.start.toJSDate(), end: req.range.end.toJSDate() };
   let after: { timestamp: Date; id: number } | null = null;
@@ -133,7 +140,7 @@ export async function* exportChunks(db: Db, req: ExportRequest): AsyncGenerator<
   const columns = req.type === 'messages' ? MESSAGE_COLUMNS : METRIC_COLUMNS;
   const pages = req.type === 'messages' ? messageRows(db, req) : metricRows(db, req);
   if (req.format === 'csv') {
-    yield stringify([columns as unknown as string[]], { record_delimiter: 'windows' });
+    yield stringify([columns as unknown as string[]], CSV_OPTIONS);
     for await (const rows of pages) {
       const cells = rows.map((r) =>
         columns.map((c) => {
@@ -142,7 +149,7 @@ export async function* exportChunks(db: Db, req: ExportRequest): AsyncGenerator<
           return typeof v === 'string' ? neutralise(v) : String(v);
         }),
       );
-      yield stringify(cells, { record_delimiter: 'windows' });
+      yield stringify(cells, CSV_OPTIONS);
     }
     return;
   }

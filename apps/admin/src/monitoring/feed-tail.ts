@@ -53,6 +53,11 @@ export class FeedTail {
     return this.recentMessages;
   }
 
+  /** A user's data was deleted: their messages must not stay on the Monitoring page either. */
+  forgetUser(userId: string): void {
+    this.recentMessages = this.recentMessages.filter((m) => m.user_id !== userId);
+  }
+
   /** A bot reported a stored message (or the slow poll ticked: `fromPoll`). */
   poke(fromPoll = false): void {
     if (!fromPoll && this.pokedAt === 0) this.pokedAt = performance.now();

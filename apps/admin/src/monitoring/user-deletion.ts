@@ -3,12 +3,12 @@ import { type Db, deleteUserData } from '@botpulse/db';
 export class UserDeletion {
   constructor(
     private readonly db: Db,
-    private readonly onDeleted: () => void,
+    private readonly onDeleted: (facebookId: string) => void,
   ) {}
 
   async delete(facebookId: string): Promise<{ deleted_messages: number } | null> {
     const result = await deleteUserData(this.db, facebookId);
-    if (result) this.onDeleted();
+    if (result) this.onDeleted(facebookId);
     return result;
   }
 }

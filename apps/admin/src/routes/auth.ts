@@ -85,13 +85,11 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opts
     );
     if (!result.ok && result.reason === 'throttled') return tooMany(reply, result.retryAfterMs);
     if (!result.ok) {
-      return reply
-        .code(403)
-        .send({
-          error: 'invalid_credentials',
-          parameter: 'current_password',
-          message: 'current_password is wrong',
-        });
+      return reply.code(403).send({
+        error: 'invalid_credentials',
+        parameter: 'current_password',
+        message: 'current_password is wrong',
+      });
     }
     req.log.info({ username: session.username }, 'admin password changed; other sessions ended');
     return reply.code(204).send();
