@@ -67,7 +67,7 @@ export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promi
 
 /** Advisory lock keys (transaction-scoped only: the embedded server multiplexes one session). */
 export const LOCKS = {
-  /** held while inserting conversations, so ids are handed out in commit order */
+  /** held while inserting conversations, so ids are handed out in commit order (taken inside store_conversations(), migration 004) */
   feed: 7_100_001,
   /** held while folding the rollup queue into the rollups */
   rollup: 7_100_002,

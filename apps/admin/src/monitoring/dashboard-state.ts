@@ -37,6 +37,8 @@ export interface DashboardStateDeps {
   startedAtMs: number;
 }
 
+const SLOW_REFRESH_MS = 10_000;
+
 interface MessageWindows {
   last_hour: number;
   last_24h: number;
@@ -59,8 +61,29 @@ export class DashboardState {
 
   constructor(private readonly deps: DashboardStateDeps) {}
 
-  /** Re-reads the database figures (the totals at most every second, the user figures every 5 s). */
-  async refresh(now = Date.now()): Promise<void> {
+  private refreshing: Promise<void> | undefined;
+  private slowRefreshing = false;
+
+  /**
+   * Re-reads the database figures: the all-time total at most every second (cheap: a sum over the
+   * slot rollup); the windows and user figures every 10 s, in the background, one run at a time —
+   * they scan a week of user rollups, which must not pile up under heavy traffic.
+   */
+  refresh(now = Date.now()): Promise<void> {
+    this.refreshing ??= this.refreshFast(now).finally(() => {
+      this.refreshing = undefined;
+    });
+    if (!this.slowRefreshing && now - this.usersAt >= SLOW_REFRESH_MS) {
+      this.slowRefreshing = true;
+      this.usersAt = now;
+      void this.refreshSlow(now).finally(() => {
+        this.slowRefreshing = false;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async refreshFast(now: number): Promise<void> {
     try {
       const latency = await pingDatabase(this.deps.db);
       this.database = {
@@ -69,26 +92,30 @@ export class DashboardState {
         latency_ms: latency,
       };
       this.messageTotal = await getMessageTotal(this.deps.db);
-      if (now - this.usersAt >= 5_000) {
-        this.users = await getUserTotals(this.deps.db, new Date(now));
-        const [hour, day] = await getBucketMessageCounts(this.deps.db, [
-          { start: new Date(now - 3_600_000), end: new Date(now) },
-          { start: new Date(now - 86_400_000), end: new Date(now) },
-        ]);
-        this.windows = {
-          last_hour: hour!.messages,
-          last_24h: day!.messages,
-          failed_last_hour: hour!.failed,
-          avg_response_time: hour!.response_count > 0 ? hour!.response_ms_sum / hour!.response_count : 0,
-        };
-        this.usersAt = now;
-      }
     } catch (err) {
       this.database = {
         status: 'down',
         checked_at: new Date(now).toISOString(),
         error: (err as Error).message,
       };
+    }
+  }
+
+  private async refreshSlow(now: number): Promise<void> {
+    try {
+      this.users = await getUserTotals(this.deps.db, new Date(now));
+      const [hour, day] = await getBucketMessageCounts(this.deps.db, [
+        { start: new Date(now - 3_600_000), end: new Date(now) },
+        { start: new Date(now - 86_400_000), end: new Date(now) },
+      ]);
+      this.windows = {
+        last_hour: hour!.messages,
+        last_24h: day!.messages,
+        failed_last_hour: hour!.failed,
+        avg_response_time: hour!.response_count > 0 ? hour!.response_ms_sum / hour!.response_count : 0,
+      };
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not refresh the Monitoring figures');
     }
   }
 
