@@ -9,6 +9,7 @@ import type { Logger } from '@botpulse/runtime';
 
 const PAGE = 500;
 const RECENT = 50;
+const MIN_GAP_MS = 15;
 
 /**
  * The live feed follows the conversations table by id (ids grow in commit order, so nothing is
@@ -66,12 +67,20 @@ export class FeedTail {
       return;
     }
     this.running = true;
+    const started = performance.now();
     void this.drain().finally(() => {
-      this.running = false;
-      if (this.again) {
-        this.again = false;
-        this.poke(true);
+      if (!this.again) {
+        this.running = false;
+        return;
       }
+      // Under heavy traffic every message pokes: read at most every MIN_GAP_MS, many rows at a
+      // time, rather than one query per message (well inside the live-latency budget).
+      this.again = false;
+      const wait = Math.max(0, MIN_GAP_MS - (performance.now() - started));
+      setTimeout(() => {
+        this.running = false;
+        this.poke(true);
+      }, wait);
     });
   }
 

@@ -38,8 +38,27 @@ export class Monitor implements PipelineObserver {
   private metricsEmitTimer: NodeJS.Timeout | undefined;
   private timers: NodeJS.Timeout[] = [];
   private seen = 0;
+  // Label children resolved once: a labelled observe() hashes its labels on every call.
+  private readonly stageStore;
+  private readonly stageGenerate;
+  private readonly stageSend;
+  private readonly messageCounters = new Map<string, { inc(): void }>();
 
-  constructor(private readonly deps: MonitorDeps) {}
+  constructor(private readonly deps: MonitorDeps) {
+    this.stageStore = deps.prom.stageDuration.labels({ stage: 'store' });
+    this.stageGenerate = deps.prom.stageDuration.labels({ stage: 'generate' });
+    this.stageSend = deps.prom.stageDuration.labels({ stage: 'send' });
+  }
+
+  private messageCounter(kind: string, status: string) {
+    const key = `${kind}|${status}`;
+    let c = this.messageCounters.get(key);
+    if (!c) {
+      c = this.deps.prom.messages.labels({ kind, status });
+      this.messageCounters.set(key, c);
+    }
+    return c;
+  }
 
   stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void {
     if (!this.deps.enabled) return;
@@ -52,11 +71,11 @@ export class Monitor implements PipelineObserver {
       newUser: info.newUser,
       stages: info.stages,
     });
-    prom.messages.inc({ kind: message.kind, status: message.status });
+    this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
-    prom.stageDuration.observe({ stage: 'store' }, info.stages.storeMs / 1000);
-    prom.stageDuration.observe({ stage: 'generate' }, info.stages.generateMs / 1000);
-    prom.stageDuration.observe({ stage: 'send' }, info.stages.sendMs / 1000);
+    this.stageStore.observe(info.stages.storeMs / 1000);
+    this.stageGenerate.observe(info.stages.generateMs / 1000);
+    this.stageSend.observe(info.stages.sendMs / 1000);
     sse.publish(message);
     link.emit('message:processed', message);
     this.scheduleMetricsEmit();
