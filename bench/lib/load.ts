@@ -24,7 +24,7 @@ export class WebhookLoad {
   onSend: (text: string, sentAt: number) => void = () => {};
 
   constructor(
-    private readonly botUrl: string,
+    botUrl: string,
     private readonly secret: string,
     private readonly users: string[],
     connections = 256,

@@ -67,7 +67,15 @@ function metricsOf(instanceId: string, lastHour: number): BotMetrics {
       monitoring_overhead_us_per_message: 8.5,
       collector_memory_kb: 64,
     },
-    hourly: [{ hour: '2026-11-25T12:00:00.000Z', messages: lastHour, users: 3, avg_response_time: 456.789 }],
+    hourly: [
+      {
+        hour: '2026-11-25T12:00:00.000Z',
+        messages: lastHour,
+        users: 3,
+        avg_response_time: 456.789,
+        failed: 0,
+      },
+    ],
   };
 }
 

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createPool, migrate, setAdminPassword } from '@botpulse/db';
 import { commonEnvShape, exitOnStartupError, parseEnv, resolveDatabaseUrl } from '@botpulse/runtime';
+import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { userKey } from '../../apps/admin/src/auth/login-throttle';
 import { hashPassword } from '../../apps/admin/src/auth/passwords';
 
 const HELP = `npm run admin:reset-password -- [--user <name>] [--password <new password>]
@@ -23,7 +25,13 @@ async function main() {
     console.log(HELP);
     return;
   }
-  const env = parseEnv(z.object({ ...commonEnvShape, ADMIN_USER: z.string().default('admin') }));
+  const env = parseEnv(
+    z.object({
+      ...commonEnvShape,
+      ADMIN_USER: z.string().default('admin'),
+      REDIS_PREFIX: z.string().default('botpulse'),
+    }),
+  );
   const username = values.user ?? env.ADMIN_USER;
   if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(username))
     throw new Error('--user must be 1-64 letters, digits or _.@-');
@@ -38,6 +46,18 @@ async function main() {
     await db.end();
   }
   console.log(`Password of "${username}" set; all of its sessions ended.`);
+  if (env.REDIS_URL) {
+    // Several admins keep the login lockout in Redis: lift it, or the new password waits it out.
+    const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    await redis.del(`${env.REDIS_PREFIX}:${userKey(username)}`);
+    redis.disconnect();
+    console.log('Login lockout for this user lifted.');
+  } else {
+    console.log(
+      'A single admin keeps login lockouts in memory: restart it to lift one at once (or wait up to 5 minutes).',
+    );
+  }
   if (!values.password) console.log(`New password: ${password}`);
 }
 

@@ -14,12 +14,13 @@ import {
 import { z } from 'zod';
 import { type FakeGraphApi, startFakeGraphApi } from './fakes/graph-api';
 import { generateHistory } from './history/generate';
-import { runSimulation } from './simulator/run';
 import { systemTimeZone } from './simulator/rhythm';
+import { runSimulation } from './simulator/run';
 import { banner } from './supervisor/banner';
 import { ManagedChild } from './supervisor/child';
 import { buildDashboard, dashboardNeedsBuild } from './supervisor/dashboard-build';
 import { createConsoleOutput } from './supervisor/output';
+import { assertPortsFree } from './supervisor/ports';
 import { redact, waitForDatabase, waitForHttp } from './supervisor/wait';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,8 +42,17 @@ const startEnv = z.object({
   BOT_PORT: port(3000),
   ADMIN_PORT: port(4000),
   DEMO: flag().optional(),
-  DEMO_RATE: z.coerce.number({ message: 'expected messages per minute' }).positive().max(1_000_000).default(20),
-  DEMO_HISTORY_DAYS: z.coerce.number({ message: 'expected a number of days' }).int().min(0).max(3650).default(30),
+  DEMO_RATE: z.coerce
+    .number({ message: 'expected messages per minute' })
+    .positive()
+    .max(1_000_000)
+    .default(20),
+  DEMO_HISTORY_DAYS: z.coerce
+    .number({ message: 'expected a number of days' })
+    .int()
+    .min(0)
+    .max(3650)
+    .default(30),
   FB_PAGE_ACCESS_TOKEN: z.string().optional(),
   NODE_ENV: z.string().optional(),
   ADMIN_USER: z.string().default('admin'),
@@ -55,9 +65,20 @@ async function main() {
   }
   const env = parseEnv(startEnv);
   const out = createConsoleOutput();
+  const { url: databaseUrl, embedded } = resolveDatabaseUrl(env);
+  await assertPortsFree(env.HOST, [
+    ...(embedded ? [{ name: 'EMBEDDED_DB_PORT', port: env.EMBEDDED_DB_PORT }] : []),
+    { name: 'ADMIN_PORT', port: env.ADMIN_PORT },
+    { name: 'BOT_PORT', port: env.BOT_PORT },
+  ]);
+
   const demo = env.DEMO ?? !env.FB_PAGE_ACCESS_TOKEN;
   const production = env.NODE_ENV === 'production';
-  const { env: withSecrets, generated, created } = production
+  const {
+    env: withSecrets,
+    generated,
+    created,
+  } = production
     ? { env: process.env, generated: [], created: false }
     : withLocalSecrets(process.env, env.DATA_DIR);
   const abort = new AbortController();
@@ -104,7 +125,9 @@ async function main() {
     started: (name: string, pid: number) => out.say(`▸ ${name} started (pid ${pid})`),
     exited: (name: string, code: number | null, signal: string | null, restartInMs: number | null) => {
       if (restartInMs === null) return;
-      out.say(`✗ ${name} exited (${signal ?? `code ${code}`}); restarting in ${Math.round(restartInMs / 1000)} s`);
+      out.say(
+        `✗ ${name} exited (${signal ?? `code ${code}`}); restarting in ${Math.round(restartInMs / 1000)} s`,
+      );
     },
   };
   const child = (name: string, script: string) =>
@@ -115,7 +138,6 @@ async function main() {
     await buildDashboard(ROOT, (l) => out.line('build', l));
   }
 
-  const { url: databaseUrl, embedded } = resolveDatabaseUrl(env);
   if (embedded) {
     const db = child('db', 'tools/src/db.ts');
     children.push(db);
@@ -135,14 +157,21 @@ async function main() {
   bot.start();
   const adminUrl = `http://${env.HOST}:${env.ADMIN_PORT}`;
   const botUrl = `http://${env.HOST}:${env.BOT_PORT}`;
-  await Promise.all([waitForHttp(`${adminUrl}/api/auth/me`, 120_000, abort.signal), waitForHttp(`${botUrl}/webhook`, 120_000, abort.signal)]);
+  await Promise.all([
+    waitForHttp(`${adminUrl}/api/auth/me`, 120_000, abort.signal),
+    waitForHttp(`${botUrl}/webhook`, 120_000, abort.signal),
+  ]);
 
-  const shown = Object.fromEntries(generated.filter((n) => GENERATED_SECRET_NAMES.includes(n)).map((n) => [n, withSecrets[n]!]));
+  const shown = Object.fromEntries(
+    generated.filter((n) => GENERATED_SECRET_NAMES.includes(n)).map((n) => [n, withSecrets[n]!]),
+  );
   out.say(
     banner({
       adminUrl,
       botUrl,
-      database: embedded ? `embedded PGlite in ${join(env.DATA_DIR, 'pglite')} (port ${env.EMBEDDED_DB_PORT})` : redact(databaseUrl),
+      database: embedded
+        ? `embedded PGlite in ${join(env.DATA_DIR, 'pglite')} (port ${env.EMBEDDED_DB_PORT})`
+        : redact(databaseUrl),
       demo,
       adminUser: env.ADMIN_USER,
       generated: created || generated.length > 0 ? shown : {},
@@ -172,18 +201,35 @@ async function seedHistoryOnce(url: string, days: number, say: (s: string) => vo
       batchSize: 10_000,
       instanceId: 'history',
     });
-    say(`Demo: ${result.messages.toLocaleString('en')} past messages from ${result.users.toLocaleString('en')} users in ${(result.ms / 1000).toFixed(1)} s`);
+    say(
+      `Demo: ${result.messages.toLocaleString('en')} past messages from ${result.users.toLocaleString('en')} users in ${(result.ms / 1000).toFixed(1)} s`,
+    );
   } finally {
     await db.end();
   }
 }
 
 /** Live simulated users for as long as the system runs; restarted if it stops on an error. */
-async function keepSimulating(url: string, secret: string, rate: number, signal: AbortSignal, say: (s: string) => void) {
+async function keepSimulating(
+  url: string,
+  secret: string,
+  rate: number,
+  signal: AbortSignal,
+  say: (s: string) => void,
+) {
   while (!signal.aborted) {
     try {
       await runSimulation(
-        { url, secret, mode: 'demo', ratePerMinute: rate, durationMs: 0, users: 1_200, seed: 'demo', waitForBotMs: 60_000 },
+        {
+          url,
+          secret,
+          mode: 'demo',
+          ratePerMinute: rate,
+          durationMs: 0,
+          users: 1_200,
+          seed: 'demo',
+          waitForBotMs: 60_000,
+        },
         { signal },
       );
     } catch (err) {

@@ -67,6 +67,7 @@ const adminEnv = z.object({
     .string()
     .regex(/^[A-Za-z0-9_:.-]{1,64}$/, 'expected 1-64 letters, digits or _:.-')
     .default('botpulse'),
+  METRICS_RETENTION_DAYS: positiveInt(90),
   ACCURACY_CHECK_MINUTES: z.coerce.number({ message: 'expected minutes' }).positive().max(1440).default(5),
 });
 
@@ -99,8 +100,8 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
     botUrls: c.BOT_URLS,
     allowedOrigins: c.ALLOWED_ORIGINS,
     trustProxy: c.TRUST_PROXY,
-    /** the demo banner: DEMO=1, or no page token (DESIGN.md) unless DEMO=0 */
-    demo: c.DEMO ?? !c.FB_PAGE_ACCESS_TOKEN,
+    /** the demo banner: DEMO=1, or (outside production) no page token; DEMO=0 turns it off */
+    demo: c.DEMO ?? (!production && !c.FB_PAGE_ACCESS_TOKEN),
     sessionIdleSeconds: c.SESSION_IDLE_SECONDS ?? c.SESSION_IDLE_MINUTES * 60,
     sessionMaxSeconds: c.SESSION_MAX_DAYS * 86_400,
     retentionDays: c.RETENTION_DAYS,
@@ -108,6 +109,7 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
     rollupIntervalMs: c.ROLLUP_INTERVAL_MS,
     dashboardDir: c.DASHBOARD_DIR,
     publicUrl: c.PUBLIC_URL,
+    metricsRetentionDays: c.METRICS_RETENTION_DAYS,
     accuracyCheckMs: c.ACCURACY_CHECK_MINUTES * 60_000,
   };
 }

@@ -4,11 +4,12 @@ import {
   type Db,
   deleteExpiredSessions,
   deleteOldMessageText,
+  deleteOldMetricSnapshots,
   isDatabaseUnavailable,
   migrate,
 } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
-import { EventLoopMonitor, fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
+import { EventLoopMonitor, fastifyLoggerOptions, httpErrorCode, type Logger } from '@botpulse/runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -242,9 +243,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       req.log.error({ err }, 'request failed');
       return reply.code(500).send({ error: 'internal', message: 'internal error' });
     }
-    return reply
-      .code(status)
-      .send({ error: (err.code ?? 'bad_request').toLowerCase(), message: err.message });
+    return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
   });
 
   await app.register(authRoutes, {
@@ -302,6 +301,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
         checkHealth();
       });
       every(3_600_000, () => deleteExpiredSessions(db, config.sessionIdleSeconds));
+      every(3_600_000, () => deleteOldMetricSnapshots(db, config.metricsRetentionDays));
       if (config.retentionDays) {
         const days = config.retentionDays;
         const purge = async () => {

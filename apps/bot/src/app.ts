@@ -1,6 +1,12 @@
 import { createPool, type Db, getCollectorSeed, migrate } from '@botpulse/db';
 import { MetricsCollector } from '@botpulse/metrics';
-import { EventLoopMonitor, fastifyLoggerOptions, type Logger, safeEqual } from '@botpulse/runtime';
+import {
+  EventLoopMonitor,
+  fastifyLoggerOptions,
+  httpErrorCode,
+  type Logger,
+  safeEqual,
+} from '@botpulse/runtime';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
 import { AdminSocketClient } from './admin-link/admin-socket-client';
 import { GeminiClient } from './clients/gemini';
@@ -184,9 +190,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
       req.log.error({ err }, 'request failed');
       return reply.code(500).send({ error: 'internal', message: 'internal error' });
     }
-    const code =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large' : (err.code ?? 'bad_request');
-    return reply.code(status).send({ error: code.toLowerCase(), message: err.message });
+    return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
   });
   app.setNotFoundHandler((req, reply) =>
     reply

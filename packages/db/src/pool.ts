@@ -83,8 +83,10 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof e.code === 'string') {
     if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))
       return true;
-    // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now)
-    if (e.code.startsWith('08') || /^57P0[1-3]$/.test(e.code)) return true;
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now),
+    // 53300 (too many connections), 55000 with "not accepting connections"
+    if (e.code.startsWith('08') || /^57P0[1-3]$/.test(e.code) || e.code === '53300') return true;
+    if (e.code === '55000' && /not accepting connections/i.test(e.message ?? '')) return true;
   }
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     e.message ?? '',

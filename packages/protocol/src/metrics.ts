@@ -9,6 +9,7 @@ export interface HourlyPoint {
   messages: number;
   users: number;
   avg_response_time: number;
+  failed: number;
 }
 
 /**

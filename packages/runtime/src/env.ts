@@ -21,7 +21,8 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: Env = process.en
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
-  const got = cleaned[name];
+  // Never echo a secret back (it ends up in terminal scrollback and log collectors).
+  const got = /SECRET|TOKEN|PASSWORD|KEY/.test(name) ? undefined : cleaned[name];
   throw new ConfigError(
     `Invalid environment variable ${name}: ${issue.message}${got === undefined ? '' : ` (got "${got}")`}`,
   );

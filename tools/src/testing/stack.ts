@@ -8,8 +8,8 @@ import { type FakeGemini, startFakeGemini } from '../fakes/gemini';
 import { type FakeGraphApi, startFakeGraphApi } from '../fakes/graph-api';
 import { type PostWebhookOptions, type PostWebhookResult, postWebhook, type WebhookBody } from '../messenger';
 import { freePort } from './ports';
-import { TcpProxy } from './tcp-proxy';
 import { ROOT, ServiceProcess } from './service-process';
+import { TcpProxy } from './tcp-proxy';
 import { waitFor } from './wait';
 
 export interface StackOptions {
@@ -107,7 +107,10 @@ export class Stack {
     this.db = createPool(this.databaseUrl, { max: 4 });
     if (this.options.databaseProxy) this.dbProxy = await TcpProxy.forUrl(this.databaseUrl);
     if (this.options.graph !== false)
-      this.graph = await startFakeGraphApi({ pageAccessToken: 'test-page-token', record: this.options.graphRecord ?? true });
+      this.graph = await startFakeGraphApi({
+        pageAccessToken: 'test-page-token',
+        record: this.options.graphRecord ?? true,
+      });
     if (this.options.gemini) this.gemini = await startFakeGemini({ apiKey: 'test-gemini-key' });
     if (this.options.admin !== false) await this.startAdmin();
     for (let i = 0; i < (this.options.bots ?? 1); i++) await this.addBot();

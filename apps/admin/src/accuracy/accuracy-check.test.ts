@@ -64,6 +64,7 @@ describe('accuracy check', () => {
         messages: inHour.length,
         users: new Set(inHour.map((m) => m.user)).size,
         avg_response_time: 100,
+        failed: 0,
       });
     }
     return out;

@@ -89,5 +89,6 @@ export class LoginThrottle {
   }
 }
 
-const userKey = (u: string) => `login:user:${u.toLowerCase()}`;
+/** The throttle key of a username (also cleared by `npm run admin:reset-password`). */
+export const userKey = (u: string) => `login:user:${u.toLowerCase()}`;
 const addrKey = (a: string) => `login:addr:${a}`;

@@ -16,6 +16,9 @@ export function createDashboardSocket(): DashboardSocket {
     autoConnect: false,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
+    // WebSocket first: several admins behind a proxy then need no sticky sessions. Long-polling
+    // remains the fallback where a proxy does not pass WebSockets.
+    transports: ['websocket', 'polling'],
   });
   return socket;
 }

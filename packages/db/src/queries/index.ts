@@ -34,6 +34,7 @@ export * from './rollups/getPendingRollupZones';
 export * from './rollups/getRollupLag';
 export * from './rollups/requestRollupZone';
 export * from './stats/countUsers';
+export * from './stats/deleteOldMetricSnapshots';
 export * from './stats/getCollectorSeed';
 export * from './stats/insertMetricsSnapshot';
 export * from './users/deleteUserData';

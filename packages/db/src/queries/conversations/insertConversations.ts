@@ -1,5 +1,5 @@
 import type { ConversationStatus, MessageKind } from '@botpulse/protocol';
-import { type Db, LOCKS } from '../../pool';
+import type { Db } from '../../pool';
 
 export interface NewConversation {
   inbox_id: number;
