@@ -9,6 +9,7 @@ import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
 import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
+import { runScaling } from './cases/scaling';
 import { benchTimeline } from './cases/timeline';
 import { benchAckAndLiveLatency, benchMonitoringOverhead, benchThroughput } from './cases/webhook';
 import { endProgress, type ResultKey, type Results, TARGETS, table } from './lib/report';
@@ -21,6 +22,7 @@ Prints a table and writes bench/results.json (numbers only).
 
   --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
   --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard
+  --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
   -h, --help`;
@@ -42,6 +44,7 @@ async function main() {
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'load-test': { type: 'boolean' },
+      scaling: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,10 +57,11 @@ async function main() {
   for (const n of names)
     if (!(n in CASES)) throw new Error(`--only: unknown benchmark "${n}" (${Object.keys(CASES).join(', ')})`);
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (values['load-test']) {
+  if (values['load-test'] || values.scaling) {
     const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
     try {
-      await runLoadTest(db.url, quick);
+      if (values.scaling) await runScaling(db.url, quick);
+      else await runLoadTest(db.url, quick);
     } finally {
       await db.drop();
     }

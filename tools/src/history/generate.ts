@@ -97,7 +97,14 @@ export async function generateHistory(
   const firstSeen = new Map<string, number>();
   const lastSeen = new Map<string, number>();
   let inserted = 0;
+  let folded = 0;
   let seq = 0;
+  let folding: Promise<void> | undefined;
+  const queued = () => inserted - folded;
+  const foldAll = async () => {
+    for (let n = await foldRollupQueue(db, 50_000, true); n > 0; n = await foldRollupQueue(db, 50_000, true))
+      folded += n;
+  };
   let batch = new Batch();
   const flush = async () => {
     if (batch.size === 0) return;
@@ -113,10 +120,12 @@ export async function generateHistory(
        ON CONFLICT (mid) DO NOTHING`,
       [b.mid, b.user, b.kind, b.text, b.reply, b.ts, b.rt, b.status, b.error, o.instanceId],
     );
-    // Fold as we go, so the rollup queue never holds millions of rows.
-    while ((await foldRollupQueue(db, 50_000, true)) > 0) {
-      // until empty
-    }
+    // Fold as we go, on another connection while the next batch is inserted (the database works on
+    // both at once), so the rollup queue never holds millions of rows.
+    folding ??= foldAll().finally(() => {
+      folding = undefined;
+    });
+    if (queued() > 200_000) await folding;
     inserted += b.size;
     onProgress({ inserted, planned, elapsedMs: performance.now() - started });
   };
@@ -171,6 +180,8 @@ export async function generateHistory(
     }
   }
   await flush();
+  await folding;
+  await foldAll();
 
   const ids = [...firstSeen.keys()];
   await db.query(

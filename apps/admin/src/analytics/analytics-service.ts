@@ -34,11 +34,22 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
  * live numbers up to the last stored message.
  */
 export class AnalyticsService {
+  /** zones whose rollups are complete; a zone never stops being ready once it is */
+  private readonly readyZones = new Set<string>();
+
   constructor(private readonly db: Db) {}
+
+  /** Whether `tz` can be read from the rollups; the first request for a zone queues its backfill. */
+  private async zoneReady(tz: string): Promise<boolean> {
+    if (this.readyZones.has(tz)) return true;
+    const ready = await requestRollupZone(this.db, tz);
+    if (ready) this.readyZones.add(tz);
+    return ready;
+  }
 
   async overview(q: Query): Promise<OverviewResponse> {
     const range = parseRange(q);
-    const ready = await requestRollupZone(this.db, range.tz);
+    const ready = await this.zoneReady(range.tz);
     const prev = previousRange(range);
     const sparkGranularity = sparklineGranularity(range);
     const [current, previous, spark] = await Promise.all([
@@ -64,7 +75,7 @@ export class AnalyticsService {
   async timeline(q: Query): Promise<TimelineResponse> {
     const granularity = parseGranularity(q);
     const range = parseRange(q, { granularity });
-    const ready = await requestRollupZone(this.db, range.tz);
+    const ready = await this.zoneReady(range.tz);
     const [buckets, previous] = await Promise.all([
       this.series(range, granularity, ready),
       this.series(previousRange(range), granularity, ready),
@@ -88,7 +99,7 @@ export class AnalyticsService {
     const range = parseRange(q);
     const page = parsePositiveInt(q, 'page', 1, 1_000_000);
     const pageSize = parsePositiveInt(q, 'page_size', 20, 100);
-    const ready = await requestRollupZone(this.db, range.tz);
+    const ready = await this.zoneReady(range.tz);
     const lastDay = range.end.minus({ milliseconds: 1 }).startOf('day');
     const window = (days: number) => {
       const start = lastDay.minus({ days: days - 1 });
