@@ -294,7 +294,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       await state.refresh();
       await feed.start();
       rollups.start(config.rollupIntervalMs);
-      accuracy.start(config.accuracyCheckMs);
+      accuracy.start(config.accuracyCheckMs, Math.min(30_000, config.accuracyCheckMs));
       const url = await app.listen({ port: config.port, host: config.host });
       every(5_000, async () => {
         await emitMetrics();
