@@ -19,7 +19,8 @@ export class AuthService {
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const wait = await this.throttle.blockedFor(username, address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
-    const user = await getAdminUserByName(this.db, username);
+    // PostgreSQL text cannot hold NUL (the query would fail): such a name is nobody's.
+    const user = username.includes('\u0000') ? undefined : await getAdminUserByName(this.db, username);
     // Unknown users are checked against a dummy hash, so timing does not tell them apart.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {

@@ -54,6 +54,42 @@ export const webhookBodySchema = z.object({
     .max(10_000),
 });
 
+/** The last instant PostgreSQL and an ISO string both hold without an expanded year: 9999-12-31. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** Levels of objects and arrays in an event: Meta's have about 6, jsonb refuses very many. */
+const MAX_EVENT_DEPTH = 32;
+/** What PostgreSQL cannot store in text or jsonb: NUL, and UTF-16 surrogates without their pair. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what this finds
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+class TooDeep extends Error {}
+
+/** `level`: how many objects and arrays contain `value`, plus one (the event itself is at 1). */
+function storable(value: unknown, level: number): unknown {
+  if (typeof value === 'string') return value.replace(UNSTORABLE, '\ufffd');
+  if (value === null || typeof value !== 'object') return value;
+  if (level > MAX_EVENT_DEPTH) throw new TooDeep();
+  if (Array.isArray(value)) return value.map((v) => storable(v, level + 1));
+  // fromEntries defines own properties, so a "__proto__" key stays a plain key.
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(UNSTORABLE, '\ufffd'), storable(v, level + 1)]),
+  );
+}
+
+/**
+ * A copy of a messaging event that the database can store (jsonb in the inbox, text in
+ * conversations): NUL characters and lone surrogates become U+FFFD. Undefined when it nests deeper
+ * than any real event. One unstorable event must not fail the inbox write it shares with others.
+ */
+export function storableEvent(raw: unknown): unknown {
+  try {
+    return storable(raw, 1);
+  } catch (err) {
+    if (err instanceof TooDeep) return undefined;
+    throw err;
+  }
+}
+
 function bump(counts: Record<string, number>, key: string) {
   counts[key] = (counts[key] ?? 0) + 1;
 }
@@ -67,7 +103,8 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
   const events: InboundEvent[] = [];
   const ignored: Record<string, number> = {};
   for (const entry of body.entry) {
-    for (const raw of entry.messaging ?? []) {
+    for (const received of entry.messaging ?? []) {
+      const raw = storableEvent(received);
       const parsed = messaging.safeParse(raw);
       if (!parsed.success) {
         bump(ignored, 'malformed');
@@ -75,6 +112,10 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
       }
       const ev = parsed.data;
       const timestampMs = ev.timestamp ?? entry.time ?? Date.now();
+      if (!(timestampMs >= 0 && timestampMs <= MAX_TIME_MS)) {
+        bump(ignored, 'malformed');
+        continue;
+      }
       if (ev.message) {
         if (ev.message.is_echo) {
           bump(ignored, 'echo');
