@@ -25,7 +25,7 @@ export function createBotMetrics(instanceId: string) {
     }),
     webhookEvents: new Counter({
       name: 'botpulse_webhook_events_total',
-      help: 'Webhook events by type (message, duplicate, echo, delivery, read, malformed, other)',
+      help: 'Webhook events by type (message, duplicate, echo, delivery, read, malformed, unstorable, other)',
       labelNames: ['type'] as const,
       registers: [registry],
     }),

@@ -1,4 +1,10 @@
-import { type Db, type InsertedInboxEvent, insertInboxEvents, type NewInboxEvent } from '@botpulse/db';
+import {
+  type Db,
+  type InsertedInboxEvent,
+  insertInboxEvents,
+  isDatabaseUnavailable,
+  type NewInboxEvent,
+} from '@botpulse/db';
 import type { InboundEvent } from '../webhook/events';
 import { BatchWriter } from './batch-writer';
 import type { ReplyJob } from './job';
@@ -20,39 +26,65 @@ export class StorageUnavailableError extends Error {
 export class Intake {
   private readonly writer: BatchWriter<
     InboxItem,
-    { inserted: InsertedInboxEvent | undefined; storeMs: number }
+    { inserted: InsertedInboxEvent | undefined; storeMs: number; rejected: boolean }
   >;
 
   constructor(
     db: Db,
     instanceId: string,
     private readonly dispatch: (job: ReplyJob) => void,
+    /** an event the database refuses even on its own (counted and logged, answered 200) */
+    private readonly onRejected: (dedupKey: string, err: unknown) => void = () => {},
   ) {
+    const insert = async (items: InboxItem[]) => {
+      const started = performance.now();
+      const rows = await insertInboxEvents(
+        db,
+        instanceId,
+        items.map((i) => i.row),
+      );
+      const storeMs = performance.now() - started;
+      const byKey = new Map(rows.map((r) => [r.dedup_key, r]));
+      // The same mid twice in one batch: only its first occurrence is new.
+      return items.map((i) => {
+        const inserted = byKey.get(i.row.dedup_key);
+        byKey.delete(i.row.dedup_key);
+        return { inserted, storeMs, rejected: false };
+      });
+    };
     this.writer = new BatchWriter(
       async (items) => {
-        const started = performance.now();
-        const rows = await insertInboxEvents(
-          db,
-          instanceId,
-          items.map((i) => i.row),
-        );
-        const storeMs = performance.now() - started;
-        const byKey = new Map(rows.map((r) => [r.dedup_key, r]));
-        // The same mid twice in one batch: only its first occurrence is new.
-        return items.map((i) => {
-          const inserted = byKey.get(i.row.dedup_key);
-          byKey.delete(i.row.dedup_key);
-          return { inserted, storeMs };
-        });
+        try {
+          return await insert(items);
+        } catch (err) {
+          // The database is there but refused the batch: one event it cannot store must not sink
+          // the others (they would all get a 503, and Meta would retry them forever). Store them
+          // one by one; what still fails is rejected alone.
+          if (isDatabaseUnavailable(err)) throw err;
+          const results = [];
+          for (const item of items) {
+            try {
+              results.push(...(await insert([item])));
+            } catch (one) {
+              if (isDatabaseUnavailable(one)) throw one;
+              this.onRejected(item.row.dedup_key, one);
+              results.push({ inserted: undefined, storeMs: 0, rejected: true });
+            }
+          }
+          return results;
+        }
       },
       1000,
       2,
     );
   }
 
-  async accept(events: InboundEvent[], receivedHr: number): Promise<{ stored: number; duplicates: number }> {
-    if (events.length === 0) return { stored: 0, duplicates: 0 };
-    let results: Array<{ inserted: InsertedInboxEvent | undefined; storeMs: number }>;
+  async accept(
+    events: InboundEvent[],
+    receivedHr: number,
+  ): Promise<{ stored: number; duplicates: number; rejected: number }> {
+    if (events.length === 0) return { stored: 0, duplicates: 0, rejected: 0 };
+    let results: Array<{ inserted: InsertedInboxEvent | undefined; storeMs: number; rejected: boolean }>;
     try {
       results = await this.writer.writeMany(
         events.map((source) => ({
@@ -69,7 +101,9 @@ export class Intake {
       throw new StorageUnavailableError(`could not store webhook events: ${(err as Error).message}`);
     }
     let stored = 0;
+    let rejected = 0;
     results.forEach((r, i) => {
+      if (r.rejected) rejected++;
       if (!r.inserted) return;
       stored++;
       const source = events[i]!;
@@ -86,7 +120,7 @@ export class Intake {
         attempts: 1,
       });
     });
-    return { stored, duplicates: events.length - stored };
+    return { stored, duplicates: events.length - stored - rejected, rejected };
   }
 
   get busy(): boolean {

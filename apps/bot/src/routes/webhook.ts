@@ -103,7 +103,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app
     const { events, ignored } = extractUserEvents(parsed.data);
     for (const [type, n] of Object.entries(ignored)) opts.prom.webhookEvents.inc({ type }, n);
     try {
-      const { stored, duplicates } = await opts.intake.accept(events, req.receivedHr);
+      const { stored, duplicates, rejected } = await opts.intake.accept(events, req.receivedHr);
+      if (rejected > 0) opts.prom.webhookEvents.inc({ type: 'unstorable' }, rejected);
       opts.prom.webhookEvents.inc({ type: 'message' }, stored);
       if (duplicates > 0) opts.prom.webhookEvents.inc({ type: 'duplicate' }, duplicates);
     } catch (err) {
