@@ -1,6 +1,7 @@
 import type { HealthReport, MonitoringDashboard } from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { connect, type DashboardSocket, dashboardSocket, record, subscribe } from './admin-support';
 import { conversations, newPsid, textBody } from './helpers/bot';
 
 // The database goes away for a while (a proxy between the services and it cuts every connection):
@@ -8,11 +9,13 @@ import { conversations, newPsid, textBody } from './helpers/bot';
 describe('database unreachable for a while', () => {
   let stack: Stack;
   let cookie: string;
+  let socket: DashboardSocket | undefined;
   beforeAll(async () => {
     stack = await startStack({ databaseProxy: true });
     cookie = await stack.login();
   }, 120_000);
   afterAll(async () => {
+    socket?.disconnect();
     await stack?.stop();
   });
 
@@ -24,6 +27,16 @@ describe('database unreachable for a while', () => {
   };
 
   it('answers 503 (so Meta retries) while it cannot store, turns the database red, then recovers by itself', async () => {
+    // The processes' last lines explain a failure (e.g. a service that died during the outage).
+    onTestFailed(() => console.log(stack.logs()));
+    // A dashboard that is open through the outage: its health goes red, then green again.
+    socket = dashboardSocket(stack, { cookie, origin: stack.adminUrl });
+    expect(await connect(socket)).toEqual({ ok: true });
+    const healthEvents = record(socket, 'health:changed');
+    expect(await subscribe(socket, { channels: ['health'] })).toMatchObject({ ok: true });
+    await stack.waitFor(() => healthEvents.length > 0, 'the current health');
+    expect(healthEvents[0]!.envelope.data.services.database.status).toBe('ok');
+
     const psid = newPsid();
     // Slow replies: these messages are acknowledged, then the database goes away before they are stored.
     stack.graph!.setLatency(1_500);
@@ -50,6 +63,14 @@ describe('database unreachable for a while', () => {
     expect(dash.status).toBe(503);
 
     await new Promise((r) => setTimeout(r, 3_000));
+    const redEvent = await stack.waitFor(
+      () => healthEvents.find((e) => e.envelope.data.services.database.status === 'down'),
+      'health:changed with the database down on the dashboard',
+      15_000,
+    );
+    expect(redEvent.envelope.data.overall).toBe('down');
+    expect(redEvent.envelope.data.services.database.error).toEqual(expect.any(String));
+    const redIndex = healthEvents.indexOf(redEvent);
     stack.dbProxy!.unblock();
     stack.graph!.setLatency(0);
 
@@ -73,6 +94,11 @@ describe('database unreachable for a while', () => {
     const after = await stack.api<MonitoringDashboard>('/api/monitoring/dashboard', cookie);
     expect(after.status).toBe(200);
     expect(after.body.health.services.database.status).toBe('ok');
+    await stack.waitFor(
+      () => healthEvents.slice(redIndex + 1).some((e) => e.envelope.data.services.database.status === 'ok'),
+      'health:changed with the database ok again on the dashboard',
+      15_000,
+    );
     // Counted once each.
     const metrics = await stack.debug<{ messages: { total: number } }>('/debug/metrics');
     expect(metrics.messages.total).toBe(3);

@@ -92,6 +92,8 @@ async function main() {
     if (stoppingSince > 0) {
       if (Date.now() - stoppingSince < 2_000) return;
       out.say(`${signal} again: stopping now`);
+      // The children are in their own process groups: the signal did not reach them.
+      for (const c of children) c.kill();
       process.exit(1);
     }
     stoppingSince = Date.now();
@@ -107,6 +109,8 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The terminal closed: its hangup no longer reaches the children (own process groups).
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
   const childEnv: NodeJS.ProcessEnv = { ...withSecrets, DATA_DIR: env.DATA_DIR, FORCE_COLOR: '0' };
   if (demo) {

@@ -1,17 +1,28 @@
 import type { Logger } from 'pino';
 
+/** Signals this soon after the first are the same stop request delivered twice, not a second one. */
+const REPEAT_WINDOW_MS = 2_000;
+
 /**
  * Runs `stop` once on SIGINT/SIGTERM, then exits. A second signal, or `stop` taking longer than
  * `timeoutMs`, exits at once so a stuck drain never keeps the process alive forever.
+ *
+ * A signal within 2 s of the first is not a second one: the same stop request often arrives twice
+ * (a terminal or container runtime signals the whole process group, and a process manager such as
+ * npm relays it too); taking that as "stop now" would abandon the drain.
  */
 export function onShutdown(log: Logger, stop: () => Promise<void>, timeoutMs = 15_000): void {
-  let stopping = false;
+  let stoppingSince = 0;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince > 0) {
+      if (Date.now() - stoppingSince < REPEAT_WINDOW_MS) {
+        log.info({ signal }, 'already shutting down');
+        return;
+      }
       log.warn({ signal }, 'second signal, exiting now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
       log.error({ timeoutMs }, 'shutdown took too long, exiting');
@@ -26,8 +37,9 @@ export function onShutdown(log: Logger, stop: () => Promise<void>, timeoutMs = 1
       },
     );
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  // `on`, not `once`: a later signal must reach the handler, not Node's default (die by signal).
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 /** Prints a config/start-up error as one line and exits; used by every service's main. */

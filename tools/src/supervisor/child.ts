@@ -45,6 +45,12 @@ export class ManagedChild {
       cwd: this.spec.cwd,
       env: this.spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl+C in the terminal (SIGINT to the whole foreground group)
+      // reaches only the supervisor, which stops the services first (they drain) and the database
+      // last. Sharing the group, the database stopped at once under the draining bot (and was
+      // restarted as a crash), and each service got two signals. (Not on Windows: there it would
+      // open a console window per child, and signals do not work this way anyway.)
+      detached: process.platform !== 'win32',
     });
     this.proc = proc;
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -65,6 +71,13 @@ export class ManagedChild {
       this.events.exited(this.spec.name, code, signal, delay);
       this.restartTimer = setTimeout(() => this.start(), delay);
     });
+  }
+
+  /** SIGKILL at once, no restart (the supervisor was told to quit now). */
+  kill(): void {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.proc?.kill('SIGKILL');
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
