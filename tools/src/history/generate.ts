@@ -182,6 +182,8 @@ export async function generateHistory(
   await flush();
   await folding;
   await foldAll();
+  // Millions of queue rows came and went: reclaim them now rather than at the next autovacuum.
+  await db.query('VACUUM ANALYZE rollup_queue');
 
   const ids = [...firstSeen.keys()];
   await db.query(

@@ -9,7 +9,7 @@ import type { Logger } from '@botpulse/runtime';
 
 const PAGE = 500;
 const RECENT = 50;
-const MIN_GAP_MS = 15;
+const MIN_GAP_MS = 25;
 
 /**
  * The live feed follows the conversations table by id (ids grow in commit order, so nothing is

@@ -12,6 +12,8 @@ interface Client {
   /** the highest id the replay covered: a message committed before the replay's query but
    * published after it was replayed already, and must not be sent twice */
   replayedUpTo: number;
+  /** writes are corked until the end of this turn of the event loop */
+  corked: boolean;
 }
 
 function frame(
@@ -77,6 +79,7 @@ export class SseHub {
       res,
       held: lastEventId !== undefined ? [] : null,
       replayedUpTo: lastEventId ?? 0,
+      corked: false,
     };
     this.clients.add(client);
     res.on('close', () => this.clients.delete(client));
@@ -122,6 +125,15 @@ export class SseHub {
       c.res.destroy();
       this.clients.delete(c);
       return;
+    }
+    // A burst of messages (a stored batch) becomes one socket write instead of one per message.
+    if (!c.corked) {
+      c.corked = true;
+      c.res.cork();
+      setImmediate(() => {
+        c.corked = false;
+        c.res.uncork();
+      });
     }
     c.res.write(chunk);
   }

@@ -16,9 +16,9 @@ export async function getRollupHourlyMessages(
          FROM rollup_slots WHERE slot >= $1 AND slot < $2 GROUP BY 1
      ),
      q AS (
-       SELECT date_trunc('hour', c."timestamp" AT TIME ZONE 'UTC') AS h, count(*) AS n
-         FROM rollup_queue rq JOIN conversations c ON c.id = rq.conversation_id
-        WHERE c."timestamp" >= $1 AND c."timestamp" < $2 GROUP BY 1
+       SELECT date_trunc('hour', rq.ts AT TIME ZONE 'UTC') AS h, count(*) AS n
+         FROM rollup_queue rq
+        WHERE rq.ts >= $1 AND rq.ts < $2 GROUP BY 1
      )
      SELECT to_char(coalesce(f.h, q.h), 'YYYY-MM-DD"T"HH24:00:00"Z"') AS hour,
             coalesce(f.n, 0) AS folded, coalesce(q.n, 0) AS queued

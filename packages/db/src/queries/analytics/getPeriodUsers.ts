@@ -19,9 +19,9 @@ export async function getPeriodUsers(
        SELECT * FROM unnest($3::date[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS t(period, s, e, i)
      ),
      tail AS MATERIALIZED (
-       SELECT c.facebook_id, c."timestamp" AS ts
-         FROM rollup_queue q JOIN conversations c ON c.id = q.conversation_id
-        WHERE c."timestamp" >= (SELECT min(s) FROM b) AND c."timestamp" < (SELECT max(e) FROM b)
+       SELECT q.facebook_id, q.ts
+         FROM rollup_queue q
+        WHERE q.ts >= (SELECT min(s) FROM b) AND q.ts < (SELECT max(e) FROM b)
      )
      SELECT b.i::int AS i,
             coalesce(t.users, 0) + (

@@ -15,9 +15,9 @@ export async function getUserTotals(db: Queryable, now: Date): Promise<UserTotal
   const { rows } = await db.query<UserTotals>(
     `WITH d AS (SELECT (($1::timestamptz) AT TIME ZONE 'UTC')::date AS today),
      tail AS (
-       SELECT DISTINCT c.facebook_id, (c."timestamp" AT TIME ZONE 'UTC')::date AS day
-         FROM rollup_queue q JOIN conversations c ON c.id = q.conversation_id, d
-        WHERE c."timestamp" >= (d.today - 6)::timestamp AT TIME ZONE 'UTC'
+       SELECT DISTINCT q.facebook_id, (q.ts AT TIME ZONE 'UTC')::date AS day
+         FROM rollup_queue q, d
+        WHERE q.ts >= (d.today - 6)::timestamp AT TIME ZONE 'UTC'
      )
      SELECT (SELECT count(*) FROM users) AS total,
             coalesce((SELECT users FROM rollup_period_totals, d WHERE tz = 'UTC' AND grain = 'd' AND period = d.today), 0)
