@@ -1,14 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import {
-  ConfigError,
   commonEnvShape,
   flag,
   httpUrl,
-  parseEnv,
+  parseServiceEnv,
   port,
   positiveInt,
   resolveDatabaseUrl,
-  withLocalSecrets,
 } from '@botpulse/runtime';
 import { z } from 'zod';
 
@@ -74,14 +72,7 @@ const adminEnv = z.object({
 export type AdminConfig = ReturnType<typeof loadAdminConfig>;
 
 export function loadAdminConfig(env: Record<string, string | undefined> = process.env) {
-  const first = parseEnv(adminEnv, env);
-  const production = first.NODE_ENV === 'production';
-  const { env: withSecrets } = production ? { env } : withLocalSecrets(env, first.DATA_DIR);
-  const c = parseEnv(adminEnv, withSecrets);
-  for (const name of ['INTERNAL_SECRET', 'ADMIN_PASSWORD'] as const) {
-    if (!c[name])
-      throw new ConfigError(`Missing environment variable ${name} (required when NODE_ENV=production)`);
-  }
+  const { values: c, production } = parseServiceEnv(adminEnv, env, ['INTERNAL_SECRET', 'ADMIN_PASSWORD']);
   const db = resolveDatabaseUrl(c);
   return {
     host: c.HOST,

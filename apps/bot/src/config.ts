@@ -1,15 +1,13 @@
 import { hostname } from 'node:os';
 import {
-  ConfigError,
   commonEnvShape,
   flag,
   httpUrl,
   instanceId,
-  parseEnv,
+  parseServiceEnv,
   port,
   positiveInt,
   resolveDatabaseUrl,
-  withLocalSecrets,
 } from '@botpulse/runtime';
 import { z } from 'zod';
 
@@ -44,16 +42,12 @@ export type BotConfig = ReturnType<typeof loadBotConfig>;
  * "production") unset secrets come from DATA_DIR/secrets.json, generated on first start.
  */
 export function loadBotConfig(env: Record<string, string | undefined> = process.env) {
-  const first = parseEnv(botEnv, env);
-  const production = first.NODE_ENV === 'production';
-  const { env: withSecrets, generated } = production
-    ? { env, generated: [] }
-    : withLocalSecrets(env, first.DATA_DIR);
-  const c = parseEnv(botEnv, withSecrets);
-  for (const name of ['FB_APP_SECRET', 'FB_VERIFY_TOKEN', 'INTERNAL_SECRET', 'DEBUG_TOKEN'] as const) {
-    if (!c[name])
-      throw new ConfigError(`Missing environment variable ${name} (required when NODE_ENV=production)`);
-  }
+  const { values: c, generated } = parseServiceEnv(botEnv, env, [
+    'FB_APP_SECRET',
+    'FB_VERIFY_TOKEN',
+    'INTERNAL_SECRET',
+    'DEBUG_TOKEN',
+  ]);
   const db = resolveDatabaseUrl(c);
   return {
     host: c.HOST,

@@ -1,3 +1,5 @@
+import type { HourlyPoint } from '@botpulse/protocol';
+
 /** Where one reply's time went, in milliseconds. */
 export interface StageTimesMs {
   storeMs: number;
@@ -6,23 +8,15 @@ export interface StageTimesMs {
 }
 
 export interface RecordExtra {
-  /** The reply failed: counted as a message and a failure, not as a response time. */
+  /** The reply failed: counted as a message and a failure (its response time counts too). */
   failed?: boolean;
   /** From the database upsert: whether this user is new. Omitted → "not in the table" decides. */
   newUser?: boolean;
   stages?: StageTimesMs;
 }
 
-export interface HourlyMetric {
-  /** ISO start of the UTC hour */
-  hour: string;
-  messages: number;
-  /** Distinct users in that hour */
-  users: number;
-  /** Milliseconds; 0 without replies */
-  avg_response_time: number;
-  failed: number;
-}
+/** One UTC hour of `getHourlyMetrics`: the shape bots send (`BotMetrics.hourly`). */
+export type HourlyMetric = HourlyPoint;
 
 export interface DailyMetric {
   /** UTC day, YYYY-MM-DD */
@@ -69,7 +63,7 @@ export interface CollectorSeed {
   minutes?: Array<{ minuteStartMs: number; messages: number; failed: number }>;
   /**
    * Per hour over the last 7 days. `users` is distinct users in the hour; `responseMsSum` and
-   * `responseCount` cover replies that did not fail (as `recordMessage` counts them).
+   * `responseCount` cover every reply, failed ones too (as `recordMessage` counts them).
    */
   hours: Array<{
     hourStartMs: number;
@@ -83,7 +77,7 @@ export interface CollectorSeed {
   days?: Array<{ dayStartMs: number; users: number }>;
   /** Users active in the last 7 days, with the timestamp of their latest message. */
   users: Array<{ userId: string; lastSeenMs: number }>;
-  /** Response times of the latest replies that did not fail, oldest first (the last 1000 are kept). */
+  /** Response times of the latest replies, oldest first (the last 1000 are kept). */
   recentResponseTimes: number[];
 }
 

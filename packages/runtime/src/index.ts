@@ -4,5 +4,7 @@ export * from './event-loop';
 export * from './http-errors';
 export * from './lifecycle';
 export * from './logger';
+export * from './prometheus';
 export * from './safe-equal';
 export * from './secrets';
+export * from './service-env';

@@ -1,4 +1,5 @@
 import type { InstanceState } from '@botpulse/protocol';
+import { readGauge } from '@botpulse/runtime';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export interface AdminMetricSources {
@@ -19,15 +20,7 @@ export interface AdminMetricSources {
 export function createAdminMetrics(src: AdminMetricSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'botpulse_admin_' });
-  const gauge = (name: string, help: string, fn: () => number) =>
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(fn());
-      },
-    });
+  const gauge = (name: string, help: string, fn: () => number) => readGauge(registry, name, help, fn);
   gauge('botpulse_dashboard_clients', 'Dashboard sockets connected to this admin', src.dashboardClients);
   gauge('botpulse_bot_links', 'Bot sockets connected to this admin', src.botLinks);
   gauge(

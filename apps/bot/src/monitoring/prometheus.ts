@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { readGauge } from '@botpulse/runtime';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /**
  * Everything the bot exposes on /metrics. Base units in names (_seconds, _total); no user ids as
@@ -61,15 +62,7 @@ export function createBotMetrics(instanceId: string) {
       collectorBytes: () => number;
       eventLoopLagP99Seconds: () => number;
     }) => {
-      const gauge = (name: string, help: string, fn: () => number) =>
-        new Gauge({
-          name,
-          help,
-          registers: [registry],
-          collect() {
-            this.set(fn());
-          },
-        });
+      const gauge = (name: string, help: string, fn: () => number) => readGauge(registry, name, help, fn);
       gauge(
         'botpulse_inbox_depth',
         'Acknowledged webhook events not yet answered (all instances)',

@@ -11,6 +11,7 @@ export * from './admin/setAdminPassword';
 export * from './admin/touchSession';
 export * from './analytics';
 export * from './conversations/deleteOldMessageText';
+export * from './conversations/feedColumns';
 export * from './conversations/getConversationsAfter';
 export * from './conversations/getLatestConversationId';
 export * from './conversations/getRecentConversations';

@@ -1,22 +1,5 @@
+import type { CollectorSeed } from '@botpulse/metrics';
 import type { Queryable } from '../../pool';
-
-export interface CollectorSeedRows {
-  totalMessages: number;
-  failedTotal: number;
-  totalUsers: number;
-  minutes: Array<{ minuteStartMs: number; messages: number; failed: number }>;
-  hours: Array<{
-    hourStartMs: number;
-    messages: number;
-    users: number;
-    responseMsSum: number;
-    responseCount: number;
-    failed: number;
-  }>;
-  days: Array<{ dayStartMs: number; users: number }>;
-  users: Array<{ userId: string; lastSeenMs: number }>;
-  recentResponseTimes: number[];
-}
 
 /**
  * What one bot instance needs to rebuild its in-memory collector after a start or a crash:
@@ -27,7 +10,7 @@ export async function getCollectorSeed(
   db: Queryable,
   instanceId: string,
   nowMs: number,
-): Promise<CollectorSeedRows> {
+): Promise<Required<CollectorSeed>> {
   const now = new Date(nowMs);
   const [totals, users, minutes, hours, days, lastSeen, recent] = await Promise.all([
     db.query<{ messages: number; failed: number }>(
