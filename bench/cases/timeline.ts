@@ -2,6 +2,8 @@ import { backfillRollupZone, createPool, requestRollupZone } from '@botpulse/db'
 import type { TimelineResponse } from '@botpulse/protocol';
 import { startStack } from '@botpulse/tools/testing';
 import { DateTime } from 'luxon';
+import { checkAccuracy } from '../../apps/admin/src/accuracy/accuracy-check';
+import { AnalyticsService } from '../../apps/admin/src/analytics/analytics-service';
 import { generateHistory } from '../../tools/src/history/generate';
 import type { Results } from '../lib/report';
 import { endProgress, progress } from '../lib/report';
@@ -112,6 +114,8 @@ export async function benchTimeline(databaseUrl: string, quick: boolean): Promis
     console.log(
       `  timeline median ${median(times).toFixed(1)} ms, naive median ${median(naiveTimes).toFixed(0)} ms; answers equal on all 180 days`,
     );
+    await otherAnalyticsTimes(stack, cookie, from, to, quick ? 10 : 20);
+    await accuracyCheckCost(stack.db, quick ? 3 : 5);
     return {
       timeline_p95_ms_10m: p(times, 95),
       timeline_speedup_vs_naive: median(naiveTimes) / median(times),
@@ -119,4 +123,51 @@ export async function benchTimeline(databaseUrl: string, quick: boolean): Promis
   } finally {
     await stack.stop();
   }
+}
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** The other analytics endpoints over the same data and range (printed, not judged: issue #3's figures). */
+async function otherAnalyticsTimes(stack: Stack, cookie: string, from: string, to: string, n: number) {
+  const range = `from=${from}&to=${to}&tz=${encodeURIComponent(TZ)}`;
+  const endpoints = {
+    overview: 'overview?',
+    users: 'users?',
+    heatmap: 'heatmap?',
+    'timeline (week)': 'timeline?granularity=week&',
+  };
+  for (const [name, path] of Object.entries(endpoints)) {
+    const url = `${stack.adminUrl}/api/analytics/${path}${range}`;
+    const times: number[] = [];
+    for (let i = 0; i < n + 2; i++) {
+      const t0 = performance.now();
+      const res = await fetch(url, { headers: { cookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+      if (i >= 2) times.push(performance.now() - t0);
+      progress(`analytics: ${name} ${i + 1}/${n + 2}`);
+    }
+    endProgress();
+    console.log(
+      `  ${name.padEnd(15)} 90 days in ${TZ}: median ${median(times).toFixed(1)} ms, p95 ${p(times, 95).toFixed(1)} ms`,
+    );
+  }
+}
+
+/** One accuracy check (issue #9) over the same stored data: today and yesterday, raw rows vs rollups vs API. */
+async function accuracyCheckCost(db: Stack['db'], n: number) {
+  const analytics = new AnalyticsService(db);
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const report = await checkAccuracy(db, analytics, []);
+    if (!report.ok)
+      throw new Error(`accuracy check found drift: ${JSON.stringify(report.drifts.slice(0, 3))}`);
+    times.push(report.duration_ms);
+  }
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM conversations WHERE "timestamp" >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '1 day'`,
+  );
+  console.log(
+    `  accuracy check (${Number(rows[0]!.n).toLocaleString('en')} rows in its window): median ${median(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`,
+  );
 }

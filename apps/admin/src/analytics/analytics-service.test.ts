@@ -117,6 +117,8 @@ describe('AnalyticsService against an independent computation', () => {
     { tz: 'America/New_York', from: '2026-10-25', to: '2026-11-08' },
     { tz: 'Europe/Berlin', from: '2026-10-20', to: '2026-10-31' },
     { tz: 'Asia/Kathmandu', from: '2026-03-01', to: '2026-03-31' },
+    // A whole month, whole weeks and single days on both sides: the rollup cover's three grains.
+    { tz: 'Europe/Berlin', from: '2026-02-21', to: '2026-04-09' },
   ];
 
   for (const phase of ['raw (zone not rolled up yet)', 'rollups (zone backfilled)'] as const) {
@@ -256,6 +258,19 @@ describe('AnalyticsService against an independent computation', () => {
           expect(t.name).toBe(`User ${t.user_id.slice(-3)}`);
         }
         expect(res.active_per_day).toHaveLength(31);
+      });
+
+      it('users over months, weeks and days: every user once, every message counted once', async () => {
+        const c = { tz: 'Europe/Berlin', from: '2026-02-21', to: '2026-04-09', page_size: '100' };
+        const res = await service.users(c);
+        const start = DateTime.fromISO(c.from, { zone: c.tz }).toMillis();
+        const end = DateTime.fromISO(c.to, { zone: c.tz }).plus({ days: 1 }).toMillis();
+        const counts = new Map<string, number>();
+        for (const m of MSGS.filter((m) => m.ts >= start && m.ts < end))
+          counts.set(m.user, (counts.get(m.user) ?? 0) + 1);
+        expect(res.total).toBe(counts.size);
+        expect(res.top).toHaveLength(Math.min(100, counts.size));
+        for (const t of res.top) expect(t.messages).toBe(counts.get(t.user_id));
       });
 
       it('heatmap: day of week (Monday = 0) by local hour', async () => {

@@ -22,7 +22,7 @@ import type {
 } from '@botpulse/protocol';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, parseGranularity, parsePositiveInt, parseRange, previousRange } from './params';
-import { bucketsOf, wholeDays } from './periods';
+import { bucketsOf, periodCover, wholeDays } from './periods';
 
 type Query = Record<string, unknown>;
 
@@ -206,8 +206,7 @@ export class AnalyticsService {
       tz,
       start: s.toJSDate(),
       end: endDate,
-      dayFrom: days?.dayFrom ?? '1970-01-01',
-      dayTo: days?.dayTo ?? '1970-01-01',
+      ...(days ? periodCover(days.dayFrom, days.dayTo) : { months: [], weeks: [], days: [] }),
       daysStart: days?.daysStart ?? endDate,
       daysEnd: days?.daysEnd ?? endDate,
     };

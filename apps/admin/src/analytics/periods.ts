@@ -1,5 +1,5 @@
 import type { Granularity } from '@botpulse/protocol';
-import type { DateTime, DateTimeUnit } from 'luxon';
+import { DateTime, type DateTimeUnit } from 'luxon';
 
 /** One bucket of a timeline: the whole local period, and the part of it inside the range. */
 export interface PeriodBucket {
@@ -58,4 +58,46 @@ export function wholeDays(start: DateTime, end: DateTime) {
     daysStart: first.toJSDate(),
     daysEnd: last.toJSDate(),
   };
+}
+
+/** Whole local periods that together are exactly a run of days, each day in one of them only. */
+export interface PeriodCover {
+  months: string[];
+  weeks: string[];
+  days: string[];
+}
+
+/**
+ * Covers the days [dayFrom, dayTo) (ISO dates) with as few rollup periods as possible and no
+ * overlap: the whole months inside, then the whole Monday weeks inside what is left on either side,
+ * then single days. Distinct users of 90 days read ~2 month + ~4 week + ~10 day memberships instead
+ * of 90 day memberships; sums over the cover count every message once.
+ */
+export function periodCover(dayFrom: string, dayTo: string): PeriodCover {
+  const cover: PeriodCover = { months: [], weeks: [], days: [] };
+  const from = DateTime.fromISO(dayFrom, { zone: 'UTC' });
+  const to = DateTime.fromISO(dayTo, { zone: 'UTC' });
+  if (!(from < to)) return cover;
+  const firstMonth = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month');
+  const lastMonth = to.startOf('month');
+  if (firstMonth < lastMonth) {
+    for (let m = firstMonth; m < lastMonth; m = m.plus({ months: 1 })) cover.months.push(m.toISODate()!);
+    weeksAndDays(from, firstMonth, cover);
+    weeksAndDays(lastMonth, to, cover);
+  } else weeksAndDays(from, to, cover);
+  return cover;
+}
+
+function weeksAndDays(from: DateTime, to: DateTime, cover: PeriodCover): void {
+  const firstWeek = from.weekday === 1 ? from : from.plus({ weeks: 1 }).startOf('week');
+  const lastWeek = to.startOf('week');
+  if (firstWeek < lastWeek) {
+    for (let w = firstWeek; w < lastWeek; w = w.plus({ weeks: 1 })) cover.weeks.push(w.toISODate()!);
+    days(from, firstWeek, cover);
+    days(lastWeek, to, cover);
+  } else days(from, to, cover);
+}
+
+function days(from: DateTime, to: DateTime, cover: PeriodCover): void {
+  for (let d = from; d < to; d = d.plus({ days: 1 })) cover.days.push(d.toISODate()!);
 }

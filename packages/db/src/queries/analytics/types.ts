@@ -5,19 +5,21 @@ export interface Interval {
 }
 
 /**
- * An interval split for the user rollups of one zone: the whole local days inside it
- * ([dayFrom, dayTo), beginning at daysStart and ending at daysEnd) and the raw edges around them.
- * Without whole days (or when the zone's rollups are not ready) dayFrom = dayTo and
- * daysStart = daysEnd = end, so everything is read from the raw rows.
+ * An interval split for the user rollups of one zone: the whole local days inside it, as a cover
+ * of whole months, weeks and days (each day in exactly one; ISO dates of the periods' first days)
+ * beginning at daysStart and ending at daysEnd, and the raw edges around them. Without whole days
+ * (or when the zone's rollups are not ready) the cover is empty and daysStart = daysEnd = end, so
+ * everything is read from the raw rows.
  */
 export interface ActivityPlan extends Interval {
   tz: string;
-  dayFrom: string;
-  dayTo: string;
+  months: string[];
+  weeks: string[];
+  days: string[];
   daysStart: Date;
   daysEnd: Date;
 }
 
 export function activityParams(p: ActivityPlan): unknown[] {
-  return [p.tz, p.dayFrom, p.dayTo, p.daysStart, p.daysEnd, p.start, p.end];
+  return [p.tz, p.months, p.weeks, p.days, p.daysStart, p.daysEnd, p.start, p.end];
 }
