@@ -47,6 +47,16 @@ export async function runLoadTest(databaseUrl: string, quick: boolean): Promise<
       `  bot heap after GC: ${start.heap_used_mb.toFixed(1)} MB at the start, ${end.heap_used_mb.toFixed(1)} MB at the end (${(end.heap_used_mb - start.heap_used_mb).toFixed(1)} MB)`,
     );
     console.log(`  per minute: ${samples.map((s) => s.heap.toFixed(1)).join(' · ')} MB`);
+    // Issue #9's live figure: what the bot itself measures of its monitoring code, per message.
+    const metrics = await (
+      await fetch(`${bot.url}/metrics`, {
+        headers: { authorization: `Bearer ${system.stack.secrets.DEBUG_TOKEN}` },
+      })
+    ).text();
+    const overhead = /^botpulse_monitoring_overhead_seconds_per_message(?:\{[^}]*\})? (\S+)$/m.exec(metrics);
+    console.log(
+      `  monitoring overhead measured live by the bot: ${overhead ? (Number(overhead[1]) * 1e6).toFixed(1) : '?'} µs per message`,
+    );
   } finally {
     await load.close();
     await system.stop();

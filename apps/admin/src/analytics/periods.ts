@@ -75,29 +75,28 @@ export interface PeriodCover {
  */
 export function periodCover(dayFrom: string, dayTo: string): PeriodCover {
   const cover: PeriodCover = { months: [], weeks: [], days: [] };
-  const from = DateTime.fromISO(dayFrom, { zone: 'UTC' });
-  const to = DateTime.fromISO(dayTo, { zone: 'UTC' });
-  if (!(from < to)) return cover;
-  const firstMonth = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month');
-  const lastMonth = to.startOf('month');
-  if (firstMonth < lastMonth) {
-    for (let m = firstMonth; m < lastMonth; m = m.plus({ months: 1 })) cover.months.push(m.toISODate()!);
-    weeksAndDays(from, firstMonth, cover);
-    weeksAndDays(lastMonth, to, cover);
-  } else weeksAndDays(from, to, cover);
+  coverRun(DateTime.fromISO(dayFrom, { zone: 'UTC' }), DateTime.fromISO(dayTo, { zone: 'UTC' }), 0, cover);
   return cover;
 }
 
-function weeksAndDays(from: DateTime, to: DateTime, cover: PeriodCover): void {
-  const firstWeek = from.weekday === 1 ? from : from.plus({ weeks: 1 }).startOf('week');
-  const lastWeek = to.startOf('week');
-  if (firstWeek < lastWeek) {
-    for (let w = firstWeek; w < lastWeek; w = w.plus({ weeks: 1 })) cover.weeks.push(w.toISODate()!);
-    days(from, firstWeek, cover);
-    days(lastWeek, to, cover);
-  } else days(from, to, cover);
-}
+const COVER_GRAINS = [
+  { key: 'months', unit: 'month' },
+  { key: 'weeks', unit: 'week' },
+  { key: 'days', unit: 'day' },
+] as const;
 
-function days(from: DateTime, to: DateTime, cover: PeriodCover): void {
-  for (let d = from; d < to; d = d.plus({ days: 1 })) cover.days.push(d.toISODate()!);
+/** Whole periods of one grain inside [from, to), the rest on either side in the next finer grain. */
+function coverRun(from: DateTime, to: DateTime, level: number, cover: PeriodCover): void {
+  if (!(from < to)) return;
+  const { key, unit } = COVER_GRAINS[level]!;
+  const first = from.equals(from.startOf(unit)) ? from : from.plus({ [key]: 1 }).startOf(unit);
+  const last = to.startOf(unit);
+  const finer = level + 1 < COVER_GRAINS.length;
+  if (first < last) {
+    for (let p = first; p < last; p = p.plus({ [key]: 1 })) cover[key].push(p.toISODate()!);
+    if (finer) {
+      coverRun(from, first, level + 1, cover);
+      coverRun(last, to, level + 1, cover);
+    }
+  } else if (finer) coverRun(from, to, level + 1, cover);
 }
