@@ -25,6 +25,8 @@ Prints a table and writes bench/results.json (numbers only).
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
+  --keep           keep each benchmark's database (its URL is printed) to profile it afterwards;
+                   drop them yourself (DROP DATABASE botpulse_bench_…)
   -h, --help`;
 
 const CASES = {
@@ -45,6 +47,7 @@ async function main() {
       only: { type: 'string' },
       'load-test': { type: 'boolean' },
       scaling: { type: 'boolean' },
+      keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -85,7 +88,8 @@ async function main() {
       console.log(`  ✗ ${name} failed: ${(err as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
       process.exitCode = 1;
     } finally {
-      await db.drop().catch(() => {});
+      if (values.keep) console.log(`  kept the database: ${db.url}`);
+      else await db.drop().catch(() => {});
     }
     endProgress();
     console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
