@@ -1,12 +1,12 @@
 import {
   type ActivityPlan,
   type Db,
-  getActivitySummary,
+  getActiveUserCount,
   getBucketMessageCounts,
   getBucketUsersRaw,
   getHeatmapCounts,
   getPeriodUsers,
-  getTopUsers,
+  getUserActivityPage,
   requestRollupZone,
 } from '@botpulse/db';
 import { changePct, findAnomalies, meanAndStdDev } from '@botpulse/metrics';
@@ -106,25 +106,24 @@ export class AnalyticsService {
       return this.plan(range.tz, start, range.end, ready);
     };
     const plan = this.plan(range.tz, range.start, range.end, ready);
-    const [summary, dau, wau, mau, perDay, top] = await Promise.all([
-      getActivitySummary(this.db, plan),
-      getActivitySummary(this.db, window(1)),
-      getActivitySummary(this.db, window(7)),
-      getActivitySummary(this.db, window(30)),
+    const [summary, dau, wau, mau, perDay] = await Promise.all([
+      getUserActivityPage(this.db, plan, pageSize, (page - 1) * pageSize),
+      getActiveUserCount(this.db, window(1)),
+      getActiveUserCount(this.db, window(7)),
+      getActiveUserCount(this.db, window(30)),
       this.series(range, 'day', ready),
-      getTopUsers(this.db, plan, pageSize, (page - 1) * pageSize),
     ]);
     return {
       from: range.from,
       to: range.to,
       tz: range.tz,
-      dau: dau.users,
-      wau: wau.users,
-      mau: mau.users,
+      dau,
+      wau,
+      mau,
       new_users: summary.new_users,
       returning_users: summary.users - summary.new_users,
       active_per_day: perDay.map((b) => ({ date: b.start.slice(0, 10), users: b.users })),
-      top,
+      top: summary.top,
       page,
       page_size: pageSize,
       total: summary.users,
@@ -178,20 +177,20 @@ export class AnalyticsService {
           DateTime.fromJSDate(b.end, { zone: tz }),
           true,
         );
-        return (await getActivitySummary(this.db, plan)).users;
+        return getActiveUserCount(this.db, plan);
       }),
     );
   }
 
   private async countSet(range: AnalyticsRange, zoneReady: boolean): Promise<CountSet> {
     const interval = { start: range.start.toJSDate(), end: range.end.toJSDate() };
-    const [[counts], summary] = await Promise.all([
+    const [[counts], users] = await Promise.all([
       getBucketMessageCounts(this.db, [interval]),
-      getActivitySummary(this.db, this.plan(range.tz, range.start, range.end, zoneReady)),
+      getActiveUserCount(this.db, this.plan(range.tz, range.start, range.end, zoneReady)),
     ]);
     return {
       messages: counts!.messages,
-      users: summary.users,
+      users,
       avg_response_time_ms:
         counts!.response_count > 0 ? round(counts!.response_ms_sum / counts!.response_count) : 0,
     };
