@@ -107,6 +107,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     db,
     (m) => dashboards.local.to('messages').emit('message:new', envelope('message:new', m)),
     log.child({ component: 'feed' }),
+    () => (dashboards.adapter.rooms.get('messages')?.size ?? 0) > 0,
   );
   const state = new DashboardState({
     db,

@@ -14,7 +14,10 @@ const MIN_GAP_MS = 25;
 /**
  * The live feed follows the conversations table by id (ids grow in commit order, so nothing is
  * skipped) and hands each new message to `emit` in order. Bots poke it after every stored message;
- * a slow poll covers messages from bots connected to another admin.
+ * a slow poll covers messages from bots connected to another admin. While no dashboard watches the
+ * live feed, pokes are ignored and only the slow poll keeps the position and the last 50 current:
+ * a subscriber's replay goes up to `lastId`, so the first poke after it arrives carries on from
+ * there without a gap.
  */
 export class FeedTail {
   private lastIdValue = 0;
@@ -31,6 +34,7 @@ export class FeedTail {
     private readonly db: Db,
     private readonly emit: (m: FeedMessage) => void,
     private readonly log: Logger,
+    private readonly watched: () => boolean = () => true,
   ) {}
 
   async start(pollMs = 1_000): Promise<void> {
@@ -61,7 +65,10 @@ export class FeedTail {
 
   /** A bot reported a stored message (or the slow poll ticked: `fromPoll`). */
   poke(fromPoll = false): void {
-    if (!fromPoll && this.pokedAt === 0) this.pokedAt = performance.now();
+    if (!fromPoll) {
+      if (!this.watched()) return;
+      if (this.pokedAt === 0) this.pokedAt = performance.now();
+    }
     if (this.running) {
       this.again = true;
       return;
