@@ -18,7 +18,13 @@ export async function startBenchSystem(
   const stack = await startStack({
     databaseUrl,
     graphRecord: false,
-    env: { LOG_LEVEL: 'warn', PIPELINE_CONCURRENCY: '1024', ...env },
+    env: {
+      LOG_LEVEL: 'warn',
+      PIPELINE_CONCURRENCY: '1024',
+      // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the services
+      ...(process.env.BENCH_NODE_ARGS ? { BOTPULSE_NODE_ARGS: process.env.BENCH_NODE_ARGS } : {}),
+      ...env,
+    },
   });
   const cookie = await stack.login();
   const socket: Socket = io(`${stack.adminUrl}/dashboard`, {
