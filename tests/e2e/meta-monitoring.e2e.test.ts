@@ -132,5 +132,22 @@ describe('meta-monitoring', () => {
         (x) => x.source === 'rollup' && x.metric === 'messages' && x.actual === x.expected + 5,
       ),
     ).toBe(true);
+    // A monitor that disagrees with itself is not "all well": the Bot dot turns yellow and says why.
+    const bot = (await stack.api<MonitoringDashboard>('/api/monitoring/dashboard', cookie)).body.health
+      .services.bot;
+    expect(bot.status).toBe('degraded');
+    expect(bot.reasons).toContainEqual(expect.stringMatching(/^accuracy check found \d+ difference/));
+    // Repaired, the next check agrees and the dot is green again.
+    await stack.db.query(
+      `UPDATE rollup_slots SET messages = messages - 5 WHERE slot = (SELECT max(slot) FROM rollup_slots)`,
+    );
+    await stack.waitFor(
+      async () => {
+        const d = await stack.api<MonitoringDashboard>('/api/monitoring/dashboard', cookie);
+        return d.body.admin.accuracy?.ok && d.body.health.services.bot.status === 'ok' ? true : undefined;
+      },
+      'the check agreeing again and the Bot dot green',
+      30_000,
+    );
   });
 });

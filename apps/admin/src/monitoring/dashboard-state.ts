@@ -46,6 +46,8 @@ interface MessageWindows {
   avg_response_time: number;
 }
 
+/** Analytics trailing the stored rows by more than this turn the Bot dot yellow. */
+const ROLLUP_LAG_LIMIT_S = 60;
 /**
  * What the Monitoring page shows. Counts come from the database (rollups plus not-yet-folded rows):
  * every message once, whichever bot answered it and whether that bot still runs, and the same
@@ -143,6 +145,18 @@ export class DashboardState {
     const gone = instances
       .filter((i) => i.status === 'gone')
       .map((i) => `${i.instance_id} is gone (last seen ${i.last_seen})`);
+    // The monitor's own truthfulness: analytics trailing the stored rows, or numbers that disagree.
+    const monitorReasons: string[] = [];
+    const lagS = this.deps.rollups.lag.seconds;
+    if (lagS > ROLLUP_LAG_LIMIT_S)
+      monitorReasons.push(
+        `analytics trail the stored messages by ${Math.round(lagS)} s (limit ${ROLLUP_LAG_LIMIT_S} s)`,
+      );
+    const accuracy = this.deps.accuracy();
+    if (accuracy && !accuracy.ok)
+      monitorReasons.push(
+        `accuracy check found ${accuracy.drifts.length} difference(s) with the raw rows (see diagnostics)`,
+      );
     const bot: ServiceHealth =
       live.length === 0
         ? {
@@ -151,9 +165,12 @@ export class DashboardState {
             reasons: ['no bot instance is connected', ...gone],
           }
         : {
-            status: worstStatus(live.map((i) => (i.status === 'gone' ? 'down' : i.status))),
+            status: worstStatus([
+              ...live.map((i) => (i.status === 'gone' ? 'down' : i.status)),
+              monitorReasons.length > 0 ? 'degraded' : 'ok',
+            ]),
             checked_at: reports.map((r) => r.uptime).length ? new Date(now).toISOString() : null,
-            reasons: [...botReasons, ...gone],
+            reasons: [...botReasons, ...monitorReasons, ...gone],
           };
 
     const dbStatuses: HealthStatus[] = [
