@@ -2,7 +2,8 @@ import type { BotMetrics, HealthReport, InstanceState, MonitoringDashboard } fro
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotSocket, botSocket, connect, postText } from './admin-support';
+import { type BotSocket, botSocket, connect } from './admin-support';
+import { postText } from './helpers/bot';
 
 // The bot → admin link with the real socket.io-client: the handshake secret, what a bot reports
 // showing up on the Monitoring API, and an instance that falls silent turning `gone`.

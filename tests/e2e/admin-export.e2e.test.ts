@@ -1,25 +1,15 @@
 import type { ApiError } from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, parseCsv, postText, rssMb } from './admin-support';
+import { count, rssMb } from './admin-support';
+import { postText } from './helpers/bot';
+import { MESSAGE_COLUMNS, parseCsv } from './helpers/csv';
 
 // GET /api/monitoring/export end to end: conversations stored by the real bot with awkward text,
 // read back as CSV (parsed strictly here) and JSON and compared row by row with the database;
 // formula-looking cells neutralised; local times with their offsets; a large export streamed.
 
 const TZ = 'Europe/Berlin';
-const MESSAGE_COLUMNS = [
-  'id',
-  'timestamp',
-  'user_id',
-  'user_name',
-  'kind',
-  'message_text',
-  'reply_text',
-  'response_time_ms',
-  'status',
-  'instance_id',
-];
 const METRIC_COLUMNS = [
   'timestamp',
   'metric_type',

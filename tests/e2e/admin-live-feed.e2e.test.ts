@@ -8,10 +8,10 @@ import {
   dashboardSocket,
   isEnvelope,
   percentile,
-  postText,
   record,
   subscribe,
 } from './admin-support';
+import { postText } from './helpers/bot';
 
 // The live feed as a dashboard sees it, with the real socket.io-client: subscribe, the A.2
 // envelopes, message:new for webhooks posted to the real bot (and how fast), and a reconnect with

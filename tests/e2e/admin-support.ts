@@ -8,7 +8,6 @@ import type {
   SubscribeAck,
   SubscribeRequest,
 } from '@botpulse/protocol';
-import { DEMO_PAGE, entry, textMessage, webhookBody } from '@botpulse/tools/messenger';
 import type { Stack } from '@botpulse/tools/testing';
 import { io, type Socket } from 'socket.io-client';
 
@@ -85,13 +84,6 @@ export function isEnvelope(v: Envelope<string, unknown>, type: string): boolean 
   );
 }
 
-/** Posts one signed text message from `psid` to the stack's first bot. */
-export async function postText(stack: Stack, psid: string, text: string, timestamp = Date.now()) {
-  const res = await stack.post(webhookBody([entry(DEMO_PAGE.id, [textMessage({ psid, text, timestamp })])]));
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.body}`);
-  return res;
-}
-
 export async function count(stack: Stack, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await stack.db.query<{ n: number }>(sql, params);
   return Number(rows[0]?.n ?? 0);
@@ -119,57 +111,6 @@ export function rssMb(pid: number): number {
   const kb = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(kb[1]) / 1024;
-}
-
-/**
- * A strict RFC 4180 reader: CRLF between records, fields quoted with `"` when they hold a comma,
- * quote or line break, `""` for a quote inside. Anything else (a bare CR or LF between fields, a
- * quote inside an unquoted field, text after a closing quote) is an error, not a guess.
- */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new Error(
-      `CSV: ${what} at offset ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`,
-    );
-  };
-  while (i < text.length) {
-    let field = '';
-    if (text[i] === '"') {
-      i++;
-      for (;;) {
-        if (i >= text.length) fail('unterminated quoted field');
-        if (text[i] === '"' && text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-        } else if (text[i] === '"') {
-          i++;
-          break;
-        } else field += text[i++];
-      }
-      if (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i))
-        fail('text after a closing quote');
-    } else {
-      while (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i)) {
-        if (text[i] === '"') fail('quote inside an unquoted field');
-        if (text[i] === '\r' || text[i] === '\n') fail('bare line break outside quotes');
-        field += text[i++];
-      }
-    }
-    row.push(field);
-    if (text[i] === ',') {
-      i++;
-      if (i >= text.length) row.push('');
-      continue;
-    }
-    // CRLF or the end of the text closes the record.
-    rows.push(row);
-    row = [];
-    i += 2;
-  }
-  return rows;
 }
 
 /** Nearest-rank percentile of a sample. */

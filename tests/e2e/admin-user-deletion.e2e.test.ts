@@ -3,7 +3,8 @@ import { type Stack, startStack } from '@botpulse/tools/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOverview, generate, type Msg, people, Reference } from './admin-analytics-reference';
-import { count, postText } from './admin-support';
+import { count } from './admin-support';
+import { postText } from './helpers/bot';
 
 // DELETE /api/users/:id (a data-protection request) end to end: the user's messages, inbox rows
 // and profile go, the analytics drop accordingly, and the rollups stay equal to a recomputation

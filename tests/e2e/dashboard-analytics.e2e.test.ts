@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { OverviewResponse, UsersResponse } from '@botpulse/protocol';
-import { entry, textMessage, webhookBody } from '@botpulse/tools/messenger';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateHistory } from '../../tools/src/history/generate';
+import { postText } from './helpers/bot';
 import {
   describeWithBrowser,
   launchBrowser,
@@ -15,12 +15,11 @@ import {
   type WatchedPage,
   waitForCount,
 } from './helpers/browser';
-import { parseCsv } from './helpers/csv';
+import { MESSAGE_COLUMNS, parseCsv } from './helpers/csv';
 import type { PageElement, PageGlobals } from './helpers/dom';
 
 /** Not UTC on purpose: "today", the buckets and the heatmap hours are the viewer's. */
 const TZ = 'Pacific/Auckland';
-const PAGE_ID = '104828345670001';
 
 /** YYYY-MM-DD of `at` in `tz`. */
 function dateIn(tz: string, at: Date = new Date()): string {
@@ -113,12 +112,7 @@ describeWithBrowser('dashboard: Analytics', () => {
       instanceId: 'history',
     });
     // One live message too: the newest minutes come from rows not yet folded into the rollups.
-    const res = await stack.post(
-      webhookBody([
-        entry(PAGE_ID, [textMessage({ psid: '7200000000000001', pageId: PAGE_ID, text: 'live one' })]),
-      ]),
-    );
-    expect(res.status).toBe(200);
+    await postText(stack, '7200000000000001', 'live one');
     await stack.waitFor(
       async () => (await stack.conversations()).some((c) => c.message_text === 'live one'),
       'the live row',
@@ -203,18 +197,7 @@ describeWithBrowser('dashboard: Analytics', () => {
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
     const path = await download.path();
     const [header, ...rows] = parseCsv(await readFile(path, 'utf8'));
-    expect(header).toEqual([
-      'id',
-      'timestamp',
-      'user_id',
-      'user_name',
-      'kind',
-      'message_text',
-      'reply_text',
-      'response_time_ms',
-      'status',
-      'instance_id',
-    ]);
+    expect(header).toEqual(MESSAGE_COLUMNS);
     const ids = rows.map((r) => Number(r[0])).sort((a, b) => a - b);
     expect(ids).toEqual(await sqlIds(range));
     const start = Date.parse(`${range.from}T00:00:00Z`) - 14 * 3_600_000;

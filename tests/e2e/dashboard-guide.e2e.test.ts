@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { entry, textMessage, webhookBody } from '@botpulse/tools/messenger';
 import { ROOT, type Stack, startStack } from '@botpulse/tools/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateHistory } from '../../tools/src/history/generate';
+import { postText } from './helpers/bot';
 import {
   addSessionCookie,
   describeWithBrowser,
@@ -18,8 +18,6 @@ import {
   waitForCount,
 } from './helpers/browser';
 import type { PageGlobals } from './helpers/dom';
-
-const PAGE_ID = '104828345670001';
 
 /**
  * The user guide's pictures. They change with every run (clocks, counts), so a plain `npm test`
@@ -88,12 +86,7 @@ describeWithBrowser('dashboard: first load and the user guide screenshots', () =
     });
     const history = (await stack.conversations()).length;
     await stack.addBot('bot-1');
-    for (const [psid, text] of LIVE_MESSAGES) {
-      const res = await stack.post(
-        webhookBody([entry(PAGE_ID, [textMessage({ psid, pageId: PAGE_ID, text })])]),
-      );
-      expect(res.status).toBe(200);
-    }
+    for (const [psid, text] of LIVE_MESSAGES) await postText(stack, psid, text);
     await stack.waitFor(
       async () => (await stack.conversations()).length === history + LIVE_MESSAGES.length,
       'the live rows',

@@ -1,7 +1,7 @@
-import { entry, textMessage, webhookBody } from '@botpulse/tools/messenger';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { postText } from './helpers/bot';
 import {
   describeWithBrowser,
   launchBrowser,
@@ -13,14 +13,6 @@ import {
   waitForCount,
 } from './helpers/browser';
 import type { PageElement, PageGlobals } from './helpers/dom';
-
-const PAGE_ID = '104828345670001';
-
-/** One user message from `psid`, signed and posted to the bot like Meta would. */
-async function postText(stack: Stack, psid: string, text: string): Promise<void> {
-  const res = await stack.post(webhookBody([entry(PAGE_ID, [textMessage({ psid, pageId: PAGE_ID, text })])]));
-  expect(res.status).toBe(200);
-}
 
 /** The feed's message texts, top to bottom, as rendered. */
 function feedTexts(page: Page): Promise<string[]> {

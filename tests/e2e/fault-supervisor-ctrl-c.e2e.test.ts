@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { createPool } from '@botpulse/db';
 import { type FakeGraphApi, startFakeGraphApi } from '@botpulse/tools/fakes';
 import { postWebhook } from '@botpulse/tools/messenger';
-import { freePort, ROOT, ServiceProcess, waitFor } from '@botpulse/tools/testing';
+import { freePort, ROOT, randomSecrets, ServiceProcess, waitFor } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newPsid, textBody } from './helpers/bot';
 
@@ -18,14 +17,7 @@ import { newPsid, textBody } from './helpers/bot';
 const TOKEN = 'test-page-token';
 const N = 10;
 
-const secrets = {
-  FB_APP_SECRET: randomBytes(16).toString('hex'),
-  FB_VERIFY_TOKEN: randomBytes(8).toString('hex'),
-  INTERNAL_SECRET: randomBytes(16).toString('hex'),
-  DEBUG_TOKEN: randomBytes(16).toString('hex'),
-  ADMIN_USER: 'admin',
-  ADMIN_PASSWORD: `pw-${randomBytes(12).toString('hex')}`,
-};
+const secrets = randomSecrets();
 
 let graph: FakeGraphApi;
 let dataDir: string;

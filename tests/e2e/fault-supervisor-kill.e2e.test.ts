@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import type { BotMetrics, MonitoringDashboard } from '@botpulse/protocol';
 import { type FakeGraphApi, startFakeGraphApi } from '@botpulse/tools/fakes';
 import { postWebhook, type WebhookBody } from '@botpulse/tools/messenger';
-import { freePort, ROOT, ServiceProcess, waitFor } from '@botpulse/tools/testing';
+import { freePort, ROOT, randomSecrets, ServiceProcess, waitFor } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newPsid, textBody } from './helpers/bot';
 
@@ -23,14 +22,7 @@ const SPACING_MS = 20; // 300 webhooks over ~6 s: the restarted bot takes the en
 const IN_FLIGHT = 6;
 const KILL_AFTER_ACKS = 80;
 
-const secrets = {
-  FB_APP_SECRET: randomBytes(16).toString('hex'),
-  FB_VERIFY_TOKEN: randomBytes(8).toString('hex'),
-  INTERNAL_SECRET: randomBytes(16).toString('hex'),
-  DEBUG_TOKEN: randomBytes(16).toString('hex'),
-  ADMIN_USER: 'admin',
-  ADMIN_PASSWORD: `pw-${randomBytes(12).toString('hex')}`,
-};
+const secrets = randomSecrets();
 
 let testDb: TestDatabase;
 let db: Db;

@@ -3,7 +3,7 @@ import { DEMO_PAGE, entry, textMessage, webhookBody } from '@botpulse/tools/mess
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, parseCsv } from './admin-support';
+import { count } from './admin-support';
 import {
   addSessionCookie,
   describeWithBrowser,
@@ -13,6 +13,7 @@ import {
   type WatchedPage,
   waitForAttribute,
 } from './helpers/browser';
+import { parseCsv } from './helpers/csv';
 import type { PageElement } from './helpers/dom';
 
 // The dashboard in a real Chromium against the real admin: hostile text (SQL- and script-looking)

@@ -8,7 +8,8 @@ import type {
 } from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, count, dashboardSocket, postText, record, subscribe } from './admin-support';
+import { connect, count, dashboardSocket, record, subscribe } from './admin-support';
+import { postText } from './helpers/bot';
 
 // Data protection end to end: RETENTION_DAYS on the admin removes old message text and keeps
 // every count; REDACT_PII=1 on the bot stores e-mail addresses and phone numbers as [email] and

@@ -26,8 +26,13 @@ export function textBody(
 }
 
 /** Posts one text message (signed) and checks the bot acknowledged it; returns its mid. */
-export async function postText(stack: Stack, psid: string, text: string): Promise<string> {
-  const { body, mid } = textBody(psid, text);
+export async function postText(
+  stack: Stack,
+  psid: string,
+  text: string,
+  timestamp?: number,
+): Promise<string> {
+  const { body, mid } = textBody(psid, text, { timestamp });
   const res = await stack.post(body);
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.body}`);
   return mid;

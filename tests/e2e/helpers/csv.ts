@@ -1,35 +1,64 @@
+/** The columns of a messages export, in order, as docs/api.md documents them. */
+export const MESSAGE_COLUMNS = [
+  'id',
+  'timestamp',
+  'user_id',
+  'user_name',
+  'kind',
+  'message_text',
+  'reply_text',
+  'response_time_ms',
+  'status',
+  'instance_id',
+];
+
 /**
- * RFC 4180 rows (quoted fields, doubled quotes, CR LF or LF, line breaks inside quotes): enough to
- * read our own export back without trusting the code that wrote it.
+ * A strict RFC 4180 reader: CRLF between records, fields quoted with `"` when they hold a comma,
+ * quote or line break, `""` for a quote inside. Anything else (a bare CR or LF between fields, a
+ * quote inside an unquoted field, text after a closing quote) is an error, not a guess.
  */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
+  let i = 0;
+  const fail = (what: string): never => {
+    throw new Error(
+      `CSV: ${what} at offset ${i}: ${JSON.stringify(text.slice(Math.max(0, i - 20), i + 20))}`,
+    );
+  };
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) fail('unterminated quoted field');
+        if (text[i] === '"' && text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+        } else if (text[i] === '"') {
+          i++;
+          break;
+        } else field += text[i++];
+      }
+      if (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i))
+        fail('text after a closing quote');
+    } else {
+      while (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i)) {
+        if (text[i] === '"') fail('quote inside an unquoted field');
+        if (text[i] === '\r' || text[i] === '\n') fail('bare line break outside quotes');
+        field += text[i++];
+      }
+    }
     row.push(field);
+    if (text[i] === ',') {
+      i++;
+      if (i >= text.length) row.push('');
+      continue;
+    }
+    // CRLF or the end of the text closes the record.
     rows.push(row);
+    row = [];
+    i += 2;
   }
   return rows;
 }

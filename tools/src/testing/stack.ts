@@ -46,13 +46,9 @@ export interface BotHandle {
   port: number;
 }
 
-/**
- * The real system for end-to-end tests: a fresh database (PGlite served on a free port, or a new
- * database on TEST_DATABASE_URL), local fake Graph API / Gemini servers, and the admin and bot
- * processes started from their real entry points with the environment alone.
- */
-export class Stack {
-  readonly secrets: Secrets = {
+/** Fresh random secrets for one test system (the services get them through the environment). */
+export function randomSecrets(): Secrets {
+  return {
     FB_APP_SECRET: randomBytes(16).toString('hex'),
     FB_VERIFY_TOKEN: randomBytes(8).toString('hex'),
     INTERNAL_SECRET: randomBytes(16).toString('hex'),
@@ -60,6 +56,15 @@ export class Stack {
     ADMIN_USER: 'admin',
     ADMIN_PASSWORD: `pw-${randomBytes(12).toString('hex')}`,
   };
+}
+
+/**
+ * The real system for end-to-end tests: a fresh database (PGlite served on a free port, or a new
+ * database on TEST_DATABASE_URL), local fake Graph API / Gemini servers, and the admin and bot
+ * processes started from their real entry points with the environment alone.
+ */
+export class Stack {
+  readonly secrets: Secrets = randomSecrets();
   bots: BotHandle[] = [];
   admin: ServiceProcess | undefined;
   adminUrl = '';
