@@ -1,3 +1,4 @@
+import type { ExportConversationRow } from '@botpulse/db';
 import type { ApiError } from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,18 +100,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Row {
-  id: number;
-  timestamp: Date;
-  user_id: string;
-  user_name: string | null;
-  kind: string;
-  message_text: string | null;
-  reply_text: string | null;
-  response_time_ms: number;
-  status: string;
-  instance_id: string;
-}
+/** A stored message as the export reads it (its own query below is the independent reference). */
+type Row = ExportConversationRow;
 
 async function dbRows(start: Date, end: Date): Promise<Row[]> {
   const { rows } = await stack.db.query<Row>(

@@ -9,7 +9,13 @@ import {
   migrate,
 } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
-import { EventLoopMonitor, fastifyLoggerOptions, httpErrorCode, type Logger } from '@botpulse/runtime';
+import {
+  EventLoopMonitor,
+  every as everyMs,
+  fastifyLoggerOptions,
+  httpErrorCode,
+  type Logger,
+} from '@botpulse/runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -276,15 +282,8 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   await app.register(staticRoutes, { dashboardDir: config.dashboardDir });
 
   const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, fn: () => Promise<unknown> | unknown) => {
-    const t = setInterval(() => {
-      Promise.resolve(fn()).catch((err: Error) =>
-        log.warn({ err: err.message }, 'admin background task failed'),
-      );
-    }, ms);
-    t.unref();
-    timers.push(t);
-  };
+  const every = (ms: number, task: () => unknown) =>
+    timers.push(everyMs(ms, task, log, 'admin background task failed'));
 
   return {
     app,

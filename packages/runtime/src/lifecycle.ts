@@ -48,3 +48,17 @@ export function exitOnStartupError(service: string, err: unknown): never {
   process.stderr.write(`${service}: ${message}\n`);
   process.exit(1);
 }
+
+/**
+ * Runs `task` every `ms` without keeping the process alive. A failure (thrown or rejected) is
+ * logged at warn as `failure` and the next tick tries again. Returns the timer, to clear on stop.
+ */
+export function every(ms: number, task: () => unknown, log: Logger, failure: string): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    Promise.resolve()
+      .then(task)
+      .catch((err: Error) => log.warn({ err: err.message }, failure));
+  }, ms);
+  timer.unref();
+  return timer;
+}

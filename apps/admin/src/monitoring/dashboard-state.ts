@@ -169,7 +169,7 @@ export class DashboardState {
               ...live.map((i) => (i.status === 'gone' ? 'down' : i.status)),
               monitorReasons.length > 0 ? 'degraded' : 'ok',
             ]),
-            checked_at: reports.map((r) => r.uptime).length ? new Date(now).toISOString() : null,
+            checked_at: reports.length ? new Date(now).toISOString() : null,
             reasons: [...botReasons, ...monitorReasons, ...gone],
           };
 

@@ -1,9 +1,4 @@
-import {
-  type Db,
-  getConversationsAfter,
-  getLatestConversationId,
-  getRecentConversations,
-} from '@botpulse/db';
+import { type Db, getConversationsAfter, getRecentConversations } from '@botpulse/db';
 import type { FeedMessage } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 
@@ -38,8 +33,9 @@ export class FeedTail {
   ) {}
 
   async start(pollMs = 1_000): Promise<void> {
-    this.lastIdValue = await getLatestConversationId(this.db);
+    // One read: the newest message is where the tail starts (every conversation has its user row).
     this.recentMessages = await getRecentConversations(this.db, RECENT);
+    this.lastIdValue = this.recentMessages[0]?.id ?? 0;
     this.timer = setInterval(() => this.poke(true), pollMs);
     this.timer.unref();
   }

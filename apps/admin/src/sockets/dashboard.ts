@@ -96,12 +96,10 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
       }
       for (const ch of channels) if (ch !== 'messages') socket.join(ch);
       // A fresh subscriber gets the current state at once.
-      if (channels.includes('metrics'))
-        socket.emit('metrics:update', envelope('metrics:update', deps.state.metricsUpdate()));
-      if (channels.includes('health')) {
-        const instances = deps.state.metricsUpdate().instances;
-        socket.emit('health:changed', envelope('health:changed', deps.state.health(instances)));
-      }
+      const update = deps.state.metricsUpdate();
+      if (channels.includes('metrics')) socket.emit('metrics:update', envelope('metrics:update', update));
+      if (channels.includes('health'))
+        socket.emit('health:changed', envelope('health:changed', deps.state.health(update.instances)));
       reply({ ok: true, channels, replayed, last_id: deps.feed.lastId });
     });
   });

@@ -1,7 +1,7 @@
 import { countUsers, type Db, insertMetricsSnapshot } from '@botpulse/db';
 import type { MetricsCollector } from '@botpulse/metrics';
 import type { BotMetrics, ErrorEvent, ProcessedMessage } from '@botpulse/protocol';
-import type { EventLoopMonitor, Logger } from '@botpulse/runtime';
+import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/runtime';
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
 import { CpuSampler } from './cpu';
@@ -42,12 +42,14 @@ export class Monitor implements PipelineObserver {
   private readonly stageStore;
   private readonly stageGenerate;
   private readonly stageSend;
+  private readonly stageWrite;
   private readonly messageCounters = new Map<string, { inc(): void }>();
 
   constructor(private readonly deps: MonitorDeps) {
     this.stageStore = deps.prom.stageDuration.labels({ stage: 'store' });
     this.stageGenerate = deps.prom.stageDuration.labels({ stage: 'generate' });
     this.stageSend = deps.prom.stageDuration.labels({ stage: 'send' });
+    this.stageWrite = deps.prom.stageDuration.labels({ stage: 'write' });
   }
 
   private messageCounter(kind: string, status: string) {
@@ -96,7 +98,7 @@ export class Monitor implements PipelineObserver {
   }
 
   storeLatency(ms: number): void {
-    this.deps.prom.stageDuration.observe({ stage: 'write' }, ms / 1000);
+    this.stageWrite.observe(ms / 1000);
   }
 
   /** `GET /debug/metrics`: the plan's fields plus percentiles, failures, stages and self-metrics. */
@@ -143,15 +145,8 @@ export class Monitor implements PipelineObserver {
   }
 
   start(): void {
-    const every = (ms: number, fn: () => unknown) => {
-      const t = setInterval(() => {
-        Promise.resolve(fn()).catch((err: Error) =>
-          this.deps.log.warn({ err: err.message }, 'monitor task failed'),
-        );
-      }, ms);
-      t.unref();
-      this.timers.push(t);
-    };
+    const every = (ms: number, task: () => unknown) =>
+      this.timers.push(everyMs(ms, task, this.deps.log, 'monitor task failed'));
     every(5_000, () => {
       this.rollOverhead();
       this.emitMetrics();

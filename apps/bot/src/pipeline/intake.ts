@@ -9,9 +9,11 @@ import type { InboundEvent } from '../webhook/events';
 import { BatchWriter } from './batch-writer';
 import type { ReplyJob } from './job';
 
-interface InboxItem {
-  row: NewInboxEvent;
-  source: InboundEvent;
+/** What became of one event written to the inbox. */
+interface InboxResult {
+  inserted: InsertedInboxEvent | undefined;
+  storeMs: number;
+  rejected: boolean;
 }
 
 /** Nothing could be stored: the webhook must not say 200, so Meta retries. */
@@ -24,10 +26,7 @@ export class StorageUnavailableError extends Error {
  * gets its 200; the new ones (not seen before) become reply jobs claimed by this instance.
  */
 export class Intake {
-  private readonly writer: BatchWriter<
-    InboxItem,
-    { inserted: InsertedInboxEvent | undefined; storeMs: number; rejected: boolean }
-  >;
+  private readonly writer: BatchWriter<NewInboxEvent, InboxResult>;
 
   constructor(
     db: Db,
@@ -36,19 +35,15 @@ export class Intake {
     /** an event the database refuses even on its own (counted and logged, answered 200) */
     private readonly onRejected: (dedupKey: string, err: unknown) => void = () => {},
   ) {
-    const insert = async (items: InboxItem[]) => {
+    const insert = async (items: NewInboxEvent[]): Promise<InboxResult[]> => {
       const started = performance.now();
-      const rows = await insertInboxEvents(
-        db,
-        instanceId,
-        items.map((i) => i.row),
-      );
+      const rows = await insertInboxEvents(db, instanceId, items);
       const storeMs = performance.now() - started;
       const byKey = new Map(rows.map((r) => [r.dedup_key, r]));
       // The same mid twice in one batch: only its first occurrence is new.
       return items.map((i) => {
-        const inserted = byKey.get(i.row.dedup_key);
-        byKey.delete(i.row.dedup_key);
+        const inserted = byKey.get(i.dedup_key);
+        byKey.delete(i.dedup_key);
         return { inserted, storeMs, rejected: false };
       });
     };
@@ -61,13 +56,13 @@ export class Intake {
           // the others (they would all get a 503, and Meta would retry them forever). Store them
           // one by one; what still fails is rejected alone.
           if (isDatabaseUnavailable(err)) throw err;
-          const results = [];
+          const results: InboxResult[] = [];
           for (const item of items) {
             try {
               results.push(...(await insert([item])));
             } catch (one) {
               if (isDatabaseUnavailable(one)) throw one;
-              this.onRejected(item.row.dedup_key, one);
+              this.onRejected(item.dedup_key, one);
               results.push({ inserted: undefined, storeMs: 0, rejected: true });
             }
           }
@@ -84,17 +79,14 @@ export class Intake {
     receivedHr: number,
   ): Promise<{ stored: number; duplicates: number; rejected: number }> {
     if (events.length === 0) return { stored: 0, duplicates: 0, rejected: 0 };
-    let results: Array<{ inserted: InsertedInboxEvent | undefined; storeMs: number; rejected: boolean }>;
+    let results: InboxResult[];
     try {
       results = await this.writer.writeMany(
         events.map((source) => ({
-          source,
-          row: {
-            dedup_key: source.dedupKey,
-            sender_id: source.senderId,
-            event_ts: new Date(source.timestampMs).toISOString(),
-            event: source.event,
-          },
+          dedup_key: source.dedupKey,
+          sender_id: source.senderId,
+          event_ts: new Date(source.timestampMs).toISOString(),
+          event: source.event,
         })),
       );
     } catch (err) {

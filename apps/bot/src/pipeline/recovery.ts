@@ -5,19 +5,12 @@ import {
   pruneProcessedInbox,
   renewInboxClaims,
 } from '@botpulse/db';
-import type { MessageKind } from '@botpulse/protocol';
-import type { Logger } from '@botpulse/runtime';
+import { every, type Logger } from '@botpulse/runtime';
+import { kindOf } from '../webhook/events';
 import type { ReplyJob } from './job';
 
 const LEASE_SECONDS = 120;
 const MAX_ATTEMPTS = 5;
-
-function kindOf(event: Record<string, unknown>): MessageKind {
-  const e = event as { postback?: unknown; message?: { quick_reply?: unknown; text?: unknown } };
-  if (e.postback) return 'postback';
-  if (e.message?.quick_reply) return 'quick_reply';
-  return e.message?.text !== undefined ? 'text' : 'attachment';
-}
 
 /**
  * Picks up acknowledged events that were never answered: at start-up the ones this instance had
@@ -37,16 +30,12 @@ export class InboxRecovery {
 
   async start(): Promise<number> {
     const recovered = await this.claim(true);
-    const every = (ms: number, fn: () => Promise<unknown>) => {
-      const t = setInterval(() => {
-        fn().catch((err: Error) => this.log.warn({ err: err.message }, 'inbox maintenance failed'));
-      }, ms);
-      t.unref();
-      this.timers.push(t);
-    };
-    every(10_000, () => this.claim(false));
-    every(30_000, () => renewInboxClaims(this.db, this.instanceId, [...this.inFlight]));
-    every(3_600_000, () => pruneProcessedInbox(this.db, 24));
+    const failure = 'inbox maintenance failed';
+    this.timers.push(
+      every(10_000, () => this.claim(false), this.log, failure),
+      every(30_000, () => renewInboxClaims(this.db, this.instanceId, [...this.inFlight]), this.log, failure),
+      every(3_600_000, () => pruneProcessedInbox(this.db, 24), this.log, failure),
+    );
     return recovered;
   }
 

@@ -61,9 +61,9 @@ export class ReplyPipeline {
   private readonly context: BatchWriter<{ psid: string; mid: string }, JobContext>;
 
   constructor(private readonly deps: ReplyPipelineDeps) {
+    this.context = new BatchWriter((items) => getJobContext(deps.db, items), 500, 2);
     // One batch at a time: the feed lock serialises them in the database anyway, and two in flight
     // could finish out of id order here, so the live feed (SSE, admin) would see ids go backwards.
-    this.context = new BatchWriter((items) => getJobContext(deps.db, items), 500, 2);
     this.writer = new BatchWriter((rows) => this.timedInsert(rows), 500, 1);
   }
 

@@ -125,11 +125,7 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
           bump(ignored, 'malformed');
           continue;
         }
-        const kind: MessageKind = ev.message.quick_reply
-          ? 'quick_reply'
-          : ev.message.text !== undefined
-            ? 'text'
-            : 'attachment';
+        const kind = kindOf(ev);
         events.push({
           dedupKey: ev.message.mid,
           senderId: ev.sender.id,
@@ -152,6 +148,16 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
     }
   }
   return { events, ignored };
+}
+
+/** The kind of a stored user event (intake and inbox recovery label it the same way). */
+export function kindOf(event: Record<string, unknown>): MessageKind {
+  const ev = event as { message?: { quick_reply?: unknown; text?: unknown }; postback?: unknown };
+  if (ev.message) {
+    if (ev.message.quick_reply) return 'quick_reply';
+    return ev.message.text !== undefined ? 'text' : 'attachment';
+  }
+  return ev.postback ? 'postback' : 'attachment';
 }
 
 /** The text we keep for a user message: its text, the postback title, or a note of the attachments. */

@@ -13,7 +13,6 @@ export * from './analytics';
 export * from './conversations/deleteOldMessageText';
 export * from './conversations/feedColumns';
 export * from './conversations/getConversationsAfter';
-export * from './conversations/getLatestConversationId';
 export * from './conversations/getRecentConversations';
 export * from './conversations/insertConversations';
 export * from './export/getConversationsPage';
