@@ -53,11 +53,20 @@ const TEXTS = [
   'trailing newline\n',
   '-',
   'plain text',
+  // Look-alikes (OWASP): whitespace before the trigger, full-width triggers.
+  ' =1+2',
+  '\n+1',
+  '\u00a0-1',
+  '\u3000@a',
+  '＝1+2',
+  '＋cmd',
+  '－2',
+  '＠x',
 ];
 
-/** 2026-03-28T12:00Z onwards every 3 h: across Berlin's spring change (2026-03-29 01:00Z). */
+/** 2026-03-28T12:00Z onwards every 2 h: across Berlin's spring change (2026-03-29 01:00Z). */
 const FIRST_MS = Date.UTC(2026, 2, 28, 12);
-const STEP_MS = 3 * 3_600_000;
+const STEP_MS = 2 * 3_600_000;
 /** Just outside the local dates 2026-03-28..2026-03-30 in Berlin, on both sides. */
 const OUTSIDE = [
   { text: 'before the range', ts: Date.parse('2026-03-27T23:59:59.999+01:00') },
@@ -140,11 +149,16 @@ function localIso(d: Date, tz: string): string {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${ms}${offset}`;
 }
 
-/** What a spreadsheet must see: text that would start a formula gets a leading apostrophe. */
+/**
+ * What a spreadsheet must see: text that would start a formula (a trigger first, or first after
+ * leading whitespace, full-width triggers included; or a leading tab or line break) gets a
+ * leading apostrophe.
+ */
 function cell(v: string | number | null): string {
   if (v === null) return '';
   if (typeof v === 'number') return String(v);
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  const startsFormula = '=+-@＝＋－＠'.includes(v.trimStart()[0] ?? 'x') || /^[\t\r\n]/.test(v);
+  return startsFormula ? `'${v}` : v;
 }
 
 function expectedCsvRow(r: Row): string[] {
@@ -198,6 +212,14 @@ describe('messages export', () => {
       ['\tleading tab', "'\tleading tab"],
       ['\rleading CR', "'\rleading CR"],
       ['-', "'-"],
+      [' =1+2', "' =1+2"],
+      ['\n+1', "'\n+1"],
+      ['\u00a0-1', "'\u00a0-1"],
+      ['\u3000@a', "'\u3000@a"],
+      ['＝1+2', "'＝1+2"],
+      ['＋cmd', "'＋cmd"],
+      ['－2', "'－2"],
+      ['＠x', "'＠x"],
       ['=HYPERLINK("http://evil.example","click")', `'=HYPERLINK("http://evil.example","click")`],
     ] as const) {
       expect(byText.has(shown), `${JSON.stringify(stored)} shown as ${JSON.stringify(shown)}`).toBe(true);

@@ -880,7 +880,7 @@ describe('login body fuzz', () => {
         if (res.status === 400) expect(json.error).toMatch(/^invalid_/);
         if (res.status === 429) {
           expect(json.error).toBe('too_many_attempts');
-          expect(json.message).toMatch(/^Too many failed login attempts\. Try again in \d+ seconds\.$/);
+          expect(json.message).toMatch(/^Too many login attempts\. Try again in \d+ seconds\.$/);
           expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
         }
       }),

@@ -143,10 +143,37 @@ describe('logs at info level', () => {
     const second = await login(stack, 'admin', NEW_PASSWORD);
     expect(second.status).toBe(200);
     needles.set(cookieOf(second).split('=')[1]!, 'a session cookie');
+    // A data-protection request: one user's data deleted.
+    expect((await stack.api(`/api/users/${OTHER}`, cookieOf(second), { method: 'DELETE' })).status).toBe(200);
     expect((await stack.api('/api/auth/logout', cookie, { method: 'POST' })).status).toBe(204);
     expect((await stack.api('/api/auth/me', cookie, { headers: { cookie } })).status).toBe(401);
     for (let i = 0; i < 5; i++) await login(stack, 'admin', `${WRONG_PASSWORD}-${i}`);
     expect((await login(stack, 'admin', NEW_PASSWORD)).status).toBe(429);
+  });
+
+  it('keep an audit trail: who deleted a user’s data or changed a password, and from where', async () => {
+    await stack.admin!.waitForLine(/user data deleted/);
+    const audit = stack
+      .admin!.lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((e) => typeof e.audit === 'string');
+    const of = (kind: string) => audit.filter((e) => e.audit === kind);
+    expect(of('user_deleted')).toEqual([
+      expect.objectContaining({
+        user_id: OTHER,
+        username: 'admin',
+        address: '127.0.0.1',
+        deleted_messages: 2,
+      }),
+    ]);
+    expect(of('password_changed')).toEqual([
+      expect.objectContaining({ username: 'admin', address: '127.0.0.1' }),
+    ]);
+    expect(of('password_change_refused')).toEqual([
+      expect.objectContaining({ username: 'admin', address: '127.0.0.1' }),
+    ]);
+    expect(of('login').length).toBe(2);
+    expect(of('login_failed').length).toBeGreaterThanOrEqual(6);
+    for (const e of audit) expect(e.level, JSON.stringify(e)).toBeGreaterThanOrEqual(30);
   });
 
   it('contain no secret, no message text, no user name, no password and no cookie', async () => {

@@ -4,7 +4,7 @@ import { createPool, migrate, setAdminPassword } from '@botpulse/db';
 import { commonEnvShape, exitOnStartupError, parseEnv, resolveDatabaseUrl } from '@botpulse/runtime';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { userKey } from '../../apps/admin/src/auth/login-throttle';
+import { clearUserLockout } from '../../apps/admin/src/auth/login-throttle';
 import { hashPassword } from '../../apps/admin/src/auth/passwords';
 
 const HELP = `npm run admin:reset-password -- [--user <name>] [--password <new password>]
@@ -50,7 +50,7 @@ async function main() {
     // Several admins keep the login lockout in Redis: lift it, or the new password waits it out.
     const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
-    await redis.del(`${env.REDIS_PREFIX}:${userKey(username)}`);
+    await clearUserLockout(redis, env.REDIS_PREFIX, username);
     redis.disconnect();
     console.log('Login lockout for this user lifted.');
   } else {

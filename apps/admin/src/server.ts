@@ -25,10 +25,10 @@ import { Server } from 'socket.io';
 import { AccuracyMonitor } from './accuracy/accuracy-monitor';
 import { AnalyticsService } from './analytics/analytics-service';
 import { ParamError } from './analytics/params';
+import { ApiGuard, type RouteGuard } from './auth/api-guard';
 import { AuthService } from './auth/auth-service';
-import { LoginThrottle, MemoryFailureStore, RedisFailureStore } from './auth/login-throttle';
+import { LoginThrottle } from './auth/login-throttle';
 import { hashPassword } from './auth/passwords';
-import { registerSessionGuard } from './auth/session-guard';
 import { SessionStore } from './auth/sessions';
 import type { AdminConfig } from './config';
 import { DashboardState } from './monitoring/dashboard-state';
@@ -39,8 +39,8 @@ import { createAdminMetrics } from './monitoring/prometheus';
 import { UserDeletion } from './monitoring/user-deletion';
 import { RollupWorker } from './rollups/rollup-worker';
 import { analyticsRoutes } from './routes/analytics';
-import { authRoutes } from './routes/auth';
-import { metricsRoute } from './routes/metrics';
+import { authRoutes, loginRoute } from './routes/auth';
+import { metricsRoute, refuseUnmatchedMetrics } from './routes/metrics';
 import { monitoringRoutes } from './routes/monitoring';
 import { staticRoutes } from './routes/static';
 import { userRoutes } from './routes/users';
@@ -53,6 +53,8 @@ export interface AdminService {
   app: FastifyInstance;
   io: Server;
   db: Db;
+  /** every `/api` route and the guard it is registered under (security tests enumerate them) */
+  apiRoutes(): Array<{ method: string; url: string; guard: RouteGuard | undefined }>;
   start(): Promise<string>;
   stop(): Promise<void>;
 }
@@ -74,9 +76,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     await redis.connect();
   }
   const sessions = new SessionStore(db, config.sessionIdleSeconds, config.sessionMaxSeconds);
-  const throttle = new LoginThrottle(
-    redis ? new RedisFailureStore(redis, config.redisPrefix) : new MemoryFailureStore(),
-  );
+  const throttle = redis ? LoginThrottle.redis(redis, config.redisPrefix) : LoginThrottle.memory();
   const analytics = new AnalyticsService(db);
   const exports = new ExportService(db);
   const registry = new InstanceRegistry(config.instanceGoneAfterMs);
@@ -225,9 +225,10 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
-  registerSessionGuard(app, sessions, (req) =>
+  const guard = new ApiGuard(sessions, (req) =>
     originAllowed(req.headers, { ...origin, encrypted: req.protocol === 'https' }),
   );
+  guard.install(app);
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     if (err instanceof ParamError) {
       return reply
@@ -253,18 +254,28 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
   });
 
-  await app.register(authRoutes, {
+  const authOptions = {
     auth: new AuthService(db, sessions, throttle),
     sessions,
-    onSessionEnded: (tokenHash) => void disconnectSession(dashboards, tokenHash),
-  });
-  await app.register(monitoringRoutes, { state, exports });
-  await app.register(analyticsRoutes, { analytics });
+    onSessionEnded: (tokenHash: string) => void disconnectSession(dashboards, tokenHash),
+  };
   const deletion = new UserDeletion(db, (facebookId) => {
     feed.forgetUser(facebookId);
     scheduleMetrics();
   });
-  await app.register(userRoutes, { deletion });
+  // Login is the one API route without a session; every other /api route is registered inside
+  // the session scope, whose hooks hold however the path is spelled (see ApiGuard).
+  await app.register(async (scope) => {
+    await guard.loginScope(scope);
+    await scope.register(loginRoute, authOptions);
+  });
+  await app.register(async (api) => {
+    await guard.sessionScope(api);
+    await api.register(authRoutes, authOptions);
+    await api.register(monitoringRoutes, { state, exports });
+    await api.register(analyticsRoutes, { analytics });
+    await api.register(userRoutes, { deletion });
+  });
   const prom = createAdminMetrics({
     dashboardClients: () => dashboards.sockets.size,
     botLinks: () => registry.localSockets,
@@ -279,7 +290,12 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     accuracyOk: () => (accuracy.last ? (accuracy.last.ok ? 1 : 0) : 1),
   });
   await app.register(metricsRoute, { registry: prom.registry, token: config.debugToken });
-  await app.register(staticRoutes, { dashboardDir: config.dashboardDir });
+  await app.register(staticRoutes, {
+    dashboardDir: config.dashboardDir,
+    refuseUnmatched: async (req, reply) =>
+      (await guard.refuseUnmatched(req, reply)) || refuseUnmatchedMetrics(req, reply, config.debugToken),
+  });
+  guard.assertAllGuarded();
 
   const timers: NodeJS.Timeout[] = [];
   const every = (ms: number, task: () => unknown) =>
@@ -289,6 +305,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     app,
     io,
     db,
+    apiRoutes: () => guard.routes(),
     async start() {
       eventLoop.start();
       await state.refresh();

@@ -1,13 +1,17 @@
 import { createPool, type Db, getCollectorSeed, migrate } from '@botpulse/db';
 import { MetricsCollector } from '@botpulse/metrics';
 import {
+  bearerToken,
+  canonicalPath,
+  DEBUG_TOKEN_REQUIRED,
+  debugTokenValid,
   EventLoopMonitor,
   fastifyLoggerOptions,
   httpErrorCode,
+  isUnder,
   type Logger,
-  safeEqual,
 } from '@botpulse/runtime';
-import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { AdminSocketClient } from './admin-link/admin-socket-client';
 import { GeminiClient } from './clients/gemini';
 import { GraphApiClient } from './clients/graph-api';
@@ -39,17 +43,22 @@ export interface BotService {
   app: FastifyInstance;
   db: Db;
   monitor: Monitor;
+  /** every route of the server (security tests enumerate them) */
+  routes(): Array<{ method: string; url: string }>;
   /** listens, then starts background work (recovery, health, admin link); returns the base URL */
   start(): Promise<string>;
   /** stops taking webhooks, finishes in-flight replies (up to `drainMs`), closes everything */
   stop(drainMs?: number): Promise<void>;
 }
 
-function bearer(req: FastifyRequest): string | undefined {
-  const h = req.headers.authorization;
-  if (h?.startsWith('Bearer ')) return h.slice(7).trim();
-  return undefined;
-}
+/** `/debug/*` and `/metrics`, however the path is spelled. */
+const isDebugArea = (url: string) => {
+  const path = canonicalPath(url);
+  return isUnder(path, '/debug') || isUnder(path, '/metrics');
+};
+
+const debugTokenRequired = (reply: FastifyReply) =>
+  reply.code(401).header('www-authenticate', 'Bearer').send(DEBUG_TOKEN_REQUIRED);
 
 export async function buildBot(config: BotConfig, log: Logger): Promise<BotService> {
   const startedAtMs = Date.now();
@@ -185,6 +194,10 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
   app.decorateRequest('receivedHr', 0);
   app.addHook('onRequest', async (req) => {
     req.receivedHr = performance.now();
@@ -197,11 +210,15 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     }
     return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply
+  app.setNotFoundHandler((req, reply) => {
+    // An unmatched spelling of a protected path tells nothing without the token.
+    if (isDebugArea(req.url) && !debugTokenValid(bearerToken(req.headers), config.debugToken)) {
+      return debugTokenRequired(reply);
+    }
+    return reply
       .code(404)
-      .send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` }),
-  );
+      .send({ error: 'not_found', message: `no route for ${req.method} ${req.url.split('?')[0]}` });
+  });
 
   await app.register(webhookRoutes, {
     appSecret: config.appSecret,
@@ -210,15 +227,13 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     prom,
   });
   await app.register(async (scope) => {
+    // A hook of this scope: it runs for these routes however their path is spelled.
     scope.addHook('onRequest', async (req, reply) => {
       const q = req.query as Record<string, string | undefined>;
-      const token = bearer(req) ?? (req.url.startsWith('/debug/message-stream') ? q.token : undefined);
-      if (!token || !safeEqual(token, config.debugToken)) {
-        return reply
-          .code(401)
-          .header('www-authenticate', 'Bearer')
-          .send({ error: 'unauthorized', message: 'Authorization: Bearer <DEBUG_TOKEN> is required' });
-      }
+      // EventSource cannot send headers: the stream also takes ?token=.
+      const token =
+        bearerToken(req.headers) ?? (req.routeOptions.url === '/debug/message-stream' ? q.token : undefined);
+      if (!debugTokenValid(token, config.debugToken)) return debugTokenRequired(reply);
     });
     await scope.register(debugRoutes, { health, monitor, sse });
     await scope.register(prometheusRoutes, { registry: prom.registry });
@@ -228,6 +243,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     app,
     db,
     monitor,
+    routes: () => [...routes],
     async start() {
       const address = await app.listen({ port: config.port, host: config.host });
       eventLoop.start();

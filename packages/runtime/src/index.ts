@@ -5,6 +5,7 @@ export * from './http-errors';
 export * from './lifecycle';
 export * from './logger';
 export * from './prometheus';
+export * from './request-path';
 export * from './safe-equal';
 export * from './secrets';
 export * from './service-env';

@@ -17,17 +17,15 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
-    const wait = await this.throttle.blockedFor(username, address);
+    // Counted before the password is checked, so a parallel burst cannot outrun the limit.
+    const wait = await this.throttle.attempt(username, address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
     // PostgreSQL text cannot hold NUL (the query would fail): such a name is nobody's.
     const user = username.includes('\u0000') ? undefined : await getAdminUserByName(this.db, username);
     // Unknown users are checked against a dummy hash, so timing does not tell them apart.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok) {
-      await this.throttle.failed(username, address);
-      return { ok: false, reason: 'invalid' };
-    }
-    await this.throttle.succeeded(username);
+    if (!user || !ok) return { ok: false, reason: 'invalid' };
+    await this.throttle.succeeded(username, address);
     const { token, expiresAt } = await this.sessions.create(user.id);
     return { ok: true, username: user.username, token, expiresAt };
   }
@@ -42,13 +40,12 @@ export class AuthService {
   ): Promise<
     { ok: true } | { ok: false; reason: 'throttled'; retryAfterMs: number } | { ok: false; reason: 'invalid' }
   > {
-    const wait = await this.throttle.blockedFor(username, address);
+    const wait = await this.throttle.attempt(username, address);
     if (wait > 0) return { ok: false, reason: 'throttled', retryAfterMs: wait };
     const user = await getAdminUserByName(this.db, username);
-    if (!user || !(await verifyPassword(current, user.password_hash))) {
-      await this.throttle.failed(username, address);
+    if (!user || !(await verifyPassword(current, user.password_hash)))
       return { ok: false, reason: 'invalid' };
-    }
+    await this.throttle.succeeded(username, address);
     await setAdminPassword(this.db, user.username, await hashPassword(next), { keepTokenHash });
     return { ok: true };
   }

@@ -1,94 +1,95 @@
 import type { Redis } from 'ioredis';
-
-/** Counts failures in a fixed window; shared through Redis when several admins run. */
-export interface FailureStore {
-  /** current count and ms until the window resets */
-  get(key: string): Promise<{ count: number; resetMs: number }>;
-  increment(key: string, windowMs: number): Promise<void>;
-  reset(key: string): Promise<void>;
-}
-
-export class MemoryFailureStore implements FailureStore {
-  private readonly map = new Map<string, { count: number; until: number }>();
-
-  async get(key: string) {
-    const e = this.map.get(key);
-    const now = Date.now();
-    if (!e || e.until <= now) return { count: 0, resetMs: 0 };
-    return { count: e.count, resetMs: e.until - now };
-  }
-
-  async increment(key: string, windowMs: number) {
-    const now = Date.now();
-    const e = this.map.get(key);
-    if (!e || e.until <= now) this.map.set(key, { count: 1, until: now + windowMs });
-    else e.count++;
-    if (this.map.size > 100_000) {
-      for (const [k, v] of this.map) if (v.until <= now) this.map.delete(k);
-    }
-  }
-
-  async reset(key: string) {
-    this.map.delete(key);
-  }
-}
-
-export class RedisFailureStore implements FailureStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
-
-  async get(key: string) {
-    const k = `${this.prefix}:${key}`;
-    const [count, ttl] = await Promise.all([this.redis.get(k), this.redis.pttl(k)]);
-    return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
-  }
-
-  async increment(key: string, windowMs: number) {
-    const k = `${this.prefix}:${key}`;
-    // INCR and the expiry in one round trip, so a key never lives without its window.
-    await this.redis.multi().incr(k).pexpire(k, windowMs, 'NX').exec();
-  }
-
-  async reset(key: string) {
-    await this.redis.del(`${this.prefix}:${key}`);
-  }
-}
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 
 export const LIMITS = {
   perUser: { max: 5, windowMs: 5 * 60_000 },
   perAddress: { max: 20, windowMs: 60_000 },
 };
 
+/** Where a deployment keeps the per-username attempt count (also cleared by `npm run admin:reset-password`). */
+export const userKeyPrefix = (redisPrefix: string) => `${redisPrefix}:login:user`;
+const addressKeyPrefix = (redisPrefix: string) => `${redisPrefix}:login:addr`;
+/** Usernames are matched case-insensitively, so are their attempts. */
+export const userKey = (username: string) => username.toLowerCase();
+
 /**
- * Login brute-force protection (DESIGN.md): after 5 failures for a username within 5 minutes, or
- * 20 from one address within a minute, further attempts get 429 until the window ends.
+ * Login brute-force protection (DESIGN.md): at most 5 attempts per username within 5 minutes and
+ * 20 per address within a minute; further attempts get 429 until the window ends.
+ *
+ * An attempt is counted atomically *before* the password is verified (rate-limiter-flexible:
+ * one Lua INCR+EXPIRE in Redis, a synchronous counter in memory), so a burst of parallel requests
+ * cannot all pass the check before any failure is recorded: the count is of verified attempts.
+ * A successful login clears its username's count and gives its address the attempt back.
  */
 export class LoginThrottle {
-  constructor(private readonly store: FailureStore) {}
+  private constructor(
+    private readonly perUser: RateLimiterAbstract,
+    private readonly perAddress: RateLimiterAbstract,
+  ) {}
 
-  /** ms to wait, or 0 when an attempt is allowed */
-  async blockedFor(username: string, address: string): Promise<number> {
-    const [u, a] = await Promise.all([this.store.get(userKey(username)), this.store.get(addrKey(address))]);
-    let wait = 0;
-    if (u.count >= LIMITS.perUser.max) wait = Math.max(wait, u.resetMs);
-    if (a.count >= LIMITS.perAddress.max) wait = Math.max(wait, a.resetMs);
-    return wait;
+  /** One admin process: counts in memory. */
+  static memory(): LoginThrottle {
+    return new LoginThrottle(memoryLimiter('user', LIMITS.perUser), memoryLimiter('addr', LIMITS.perAddress));
   }
 
-  async failed(username: string, address: string): Promise<void> {
-    await Promise.all([
-      this.store.increment(userKey(username), LIMITS.perUser.windowMs),
-      this.store.increment(addrKey(address), LIMITS.perAddress.windowMs),
+  /** Several admins: counts shared in Redis; if Redis fails, each admin falls back to memory. */
+  static redis(redis: Redis, redisPrefix: string): LoginThrottle {
+    const limiter = (keyPrefix: string, limit: { max: number; windowMs: number }, name: string) =>
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix,
+        points: limit.max,
+        duration: limit.windowMs / 1000,
+        insuranceLimiter: memoryLimiter(name, limit),
+      });
+    return new LoginThrottle(
+      limiter(userKeyPrefix(redisPrefix), LIMITS.perUser, 'user'),
+      limiter(addressKeyPrefix(redisPrefix), LIMITS.perAddress, 'addr'),
+    );
+  }
+
+  /**
+   * Counts one attempt for this username and address. Returns 0 when the attempt may go on to the
+   * password check, else the ms until it may be retried.
+   */
+  async attempt(username: string, address: string): Promise<number> {
+    const user = userKey(username);
+    const [byUser, byAddress] = await Promise.allSettled([
+      this.perUser.consume(user),
+      this.perAddress.consume(address),
     ]);
+    let waitMs = 0;
+    for (const outcome of [byUser, byAddress]) {
+      if (outcome.status === 'fulfilled') continue;
+      if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
+      waitMs = Math.max(waitMs, outcome.reason.msBeforeNext, 1);
+    }
+    if (waitMs > 0) {
+      // A refused attempt is never verified, so it does not count against the other limit.
+      await Promise.all([
+        byUser.status === 'fulfilled' ? this.perUser.reward(user, 1) : undefined,
+        byAddress.status === 'fulfilled' ? this.perAddress.reward(address, 1) : undefined,
+      ]);
+    }
+    return waitMs;
   }
 
-  async succeeded(username: string): Promise<void> {
-    await this.store.reset(userKey(username));
+  /** The right password: this username starts afresh, and the address gets its attempt back. */
+  async succeeded(username: string, address: string): Promise<void> {
+    await Promise.all([this.perUser.delete(userKey(username)), this.perAddress.reward(address, 1)]);
   }
 }
 
-/** The throttle key of a username (also cleared by `npm run admin:reset-password`). */
-export const userKey = (u: string) => `login:user:${u.toLowerCase()}`;
-const addrKey = (a: string) => `login:addr:${a}`;
+function memoryLimiter(name: string, limit: { max: number; windowMs: number }) {
+  return new RateLimiterMemory({ keyPrefix: name, points: limit.max, duration: limit.windowMs / 1000 });
+}
+
+/** Lifts a username's lockout in Redis (the reset-password tool; memory lockouts end with the process). */
+export async function clearUserLockout(redis: Redis, redisPrefix: string, username: string) {
+  await redis.del(`${userKeyPrefix(redisPrefix)}:${userKey(username)}`);
+}

@@ -15,9 +15,17 @@ export interface ExportRequest {
   filename: string;
 }
 
-/** Cells a spreadsheet would run as a formula get a leading apostrophe (CSV injection). */
+/**
+ * A cell a spreadsheet could run as a formula (OWASP "CSV injection"): one starting with a tab or
+ * a line break, or whose first character after any leading whitespace (spaces, U+00A0, U+3000,
+ * zero-width characters…) is `= + - @` or a full-width or small form of them.
+ */
+const FORMULA_START =
+  /^(?:[\t\r\n]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b])/;
+
+/** Cells a spreadsheet would run as a formula get a leading apostrophe. */
 export function neutralise(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 export function parseExportRequest(q: Record<string, unknown>): ExportRequest {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Botpulse</title>
 <body style="font-family:system-ui;margin:3rem"><h1>The dashboard is not built yet</h1>
@@ -9,7 +9,11 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Botpulse</title>
 <p>The API is up: <a href="/api/auth/me">/api/auth/me</a>.</p></body>`;
 
 /** The built dashboard at `/`, with client-side routes (/login, /analytics) falling back to index.html. */
-export const staticRoutes: FastifyPluginAsync<{ dashboardDir: string }> = async (app, { dashboardDir }) => {
+export const staticRoutes: FastifyPluginAsync<{
+  dashboardDir: string;
+  /** answers an unmatched request for a protected area (API, metrics) itself; true when it did */
+  refuseUnmatched: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean>;
+}> = async (app, { dashboardDir, refuseUnmatched }) => {
   const built = existsSync(join(dashboardDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, {
@@ -19,12 +23,13 @@ export const staticRoutes: FastifyPluginAsync<{ dashboardDir: string }> = async 
       cacheControl: false,
     });
   }
-  const sendIndex = (reply: import('fastify').FastifyReply) =>
+  const sendIndex = (reply: FastifyReply) =>
     built
       ? reply.header('cache-control', 'no-cache').sendFile('index.html')
       : reply.type('text/html').send(NOT_BUILT);
 
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler(async (req, reply) => {
+    if (await refuseUnmatched(req, reply)) return reply;
     const path = req.url.split('?')[0]!;
     const wantsPage =
       req.method === 'GET' &&
