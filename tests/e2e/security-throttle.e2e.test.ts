@@ -26,19 +26,20 @@ async function burst(
   wrong: (i: number) => string,
   right: string,
   headers: Record<string, string> = {},
+  localAddress?: string,
 ) {
   let firstRefusal!: () => void;
   const refused = new Promise<void>((resolve) => {
     firstRefusal = resolve;
   });
   const wrongOnes = Array.from({ length: BURST }, (_, i) =>
-    rawRequest(urls[i % urls.length]!, 'POST', path, headers, wrong(i)).then((r) => {
+    rawRequest(urls[i % urls.length]!, 'POST', path, headers, wrong(i), localAddress).then((r) => {
       if (r.status === 429) firstRefusal();
       return r;
     }),
   );
   await refused;
-  const rightOne = rawRequest(urls[0]!, 'POST', path, headers, right);
+  const rightOne = rawRequest(urls[0]!, 'POST', path, headers, right, localAddress);
   return { wrong: await Promise.all(wrongOnes), right: await rightOne };
 }
 
@@ -88,10 +89,11 @@ describe('one admin: parallel bursts', () => {
   });
 
   it(`${BURST} parallel password changes with a wrong current password: at most 5 verified`, async () => {
-    // Another admin account, so the lockout above does not decide this case.
+    // Another admin account and another client address, so the lockouts above do not decide this.
+    const from = '127.0.0.2';
     const password = `pw-${randomBytes(12).toString('hex')}`;
     await setAdminPassword(admin.service.db, 'ops', await hashPassword(password), { createIfMissing: true });
-    const login = await rawRequest(admin.url, 'POST', '/api/auth/login', {}, body('ops', password));
+    const login = await rawRequest(admin.url, 'POST', '/api/auth/login', {}, body('ops', password), from);
     expect(login.status).toBe(200);
     const cookie = [login.headers['set-cookie']].flat()[0]!.split(';')[0]!;
     const change = (current: string) =>
@@ -102,6 +104,7 @@ describe('one admin: parallel bursts', () => {
       (i) => change(`wrong-${i}`),
       change(password),
       { cookie },
+      from,
     );
     const counts = tally(wrong);
     console.log(

@@ -20,7 +20,6 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { AccuracyMonitor } from './accuracy/accuracy-monitor';
 import { AnalyticsService } from './analytics/analytics-service';
@@ -37,6 +36,7 @@ import { FeedTail } from './monitoring/feed-tail';
 import { InstanceRegistry } from './monitoring/instance-registry';
 import { createAdminMetrics } from './monitoring/prometheus';
 import { UserDeletion } from './monitoring/user-deletion';
+import { connectRedis } from './redis';
 import { RollupWorker } from './rollups/rollup-worker';
 import { analyticsRoutes } from './routes/analytics';
 import { authRoutes, loginRoute } from './routes/auth';
@@ -68,15 +68,9 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     log.info({ username: config.adminUser }, 'created the first admin account');
   }
 
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true })
-    : undefined;
-  if (redis) {
-    redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-    await redis.connect();
-  }
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, log) : undefined;
   const sessions = new SessionStore(db, config.sessionIdleSeconds, config.sessionMaxSeconds);
-  const throttle = redis ? LoginThrottle.redis(redis, config.redisPrefix) : LoginThrottle.memory();
+  const throttle = redis ? LoginThrottle.redis(redis.limits, config.redisPrefix) : LoginThrottle.memory();
   const analytics = new AnalyticsService(db);
   const exports = new ExportService(db);
   const registry = new InstanceRegistry(config.instanceGoneAfterMs);
@@ -93,14 +87,16 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   const app = Fastify({
     logger: fastifyLoggerOptions('admin', config.logLevel),
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: config.trustProxy,
+    // One proxy hop: the client address is the one our proxy saw (the last X-Forwarded-For entry),
+    // not whatever the client wrote at the front of the header.
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop < 1 : false,
     return503OnClosing: true,
     bodyLimit: 64 * 1024,
   });
   const io = new Server(app.server, { serveClient: false, transports: ['websocket', 'polling'] });
   if (redis)
     io.adapter(
-      createAdapter(redis, {
+      createAdapter(redis.shared, {
         streamName: `${config.redisPrefix}:socket.io`,
         channelPrefix: config.redisPrefix,
         maxLen: 10_000,

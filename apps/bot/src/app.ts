@@ -229,7 +229,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   await app.register(async (scope) => {
     // A hook of this scope: it runs for these routes however their path is spelled.
     scope.addHook('onRequest', async (req, reply) => {
-      const q = req.query as Record<string, string | undefined>;
+      const q = req.query as Record<string, unknown>;
       // EventSource cannot send headers: the stream also takes ?token=.
       const token =
         bearerToken(req.headers) ?? (req.routeOptions.url === '/debug/message-stream' ? q.token : undefined);

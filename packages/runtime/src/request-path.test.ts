@@ -20,6 +20,8 @@ describe('canonicalPath', () => {
     ['/../../api/x', '/api/x'],
     ['\\api\\x', '/api/x'],
     ['/api/x?y=%2F..', '/api/x'],
+    ['http://127.0.0.1:4000/API/x', '/api/x'],
+    ['HTTPS://user@host/%61pi/x', '/api/x'],
     ['/', '/'],
     ['', '/'],
     ['/%zz/api', '/%zz/api'],

@@ -8,7 +8,8 @@ import { safeEqual } from './safe-equal';
  * `/metrics`) in requests the router did not match, which are refused like the matched ones.
  */
 export function canonicalPath(url: string): string {
-  let path = url.split(/[?#]/, 1)[0] ?? '';
+  // An absolute-form target (`GET http://host/api/x HTTP/1.1`) names the path after its authority.
+  let path = (url.split(/[?#]/, 1)[0] ?? '').replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
   for (let i = 0; i < 4 && path.includes('%'); i++) {
     const decoded = path.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),
@@ -38,8 +39,9 @@ export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /** `/debug/*` and `/metrics` on both services: a constant-time check of the DEBUG_TOKEN. */
-export function debugTokenValid(presented: string | undefined, expected: string | undefined): boolean {
-  return Boolean(expected && presented && safeEqual(presented, expected));
+export function debugTokenValid(presented: unknown, expected: string | undefined): boolean {
+  // A repeated `?token=` arrives as an array: not a token.
+  return typeof presented === 'string' && Boolean(expected && presented) && safeEqual(presented, expected!);
 }
 
 export const DEBUG_TOKEN_REQUIRED = {

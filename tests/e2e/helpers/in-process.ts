@@ -100,6 +100,8 @@ export function rawRequest(
   path: string,
   headers: Record<string, string> = {},
   body?: string,
+  /** the client's own address (any of 127.0.0.0/8 reaches a server on 127.0.0.1) */
+  localAddress?: string,
 ): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -109,6 +111,7 @@ export function rawRequest(
         port,
         method,
         path,
+        localAddress,
         headers: {
           ...(body !== undefined
             ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }

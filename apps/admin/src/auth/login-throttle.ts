@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 import {
   type RateLimiterAbstract,
@@ -23,8 +24,9 @@ export const userKey = (username: string) => username.toLowerCase();
  *
  * An attempt is counted atomically *before* the password is verified (rate-limiter-flexible:
  * one Lua INCR+EXPIRE in Redis, a synchronous counter in memory), so a burst of parallel requests
- * cannot all pass the check before any failure is recorded: the count is of verified attempts.
- * A successful login clears its username's count and gives its address the attempt back.
+ * cannot all pass the check before any failure is recorded. Every attempt counts, refused ones
+ * too (a refund could land in the next window and start it below zero). A successful login clears
+ * its username's count and gives its address the attempt back.
  */
 export class LoginThrottle {
   private constructor(
@@ -37,7 +39,10 @@ export class LoginThrottle {
     return new LoginThrottle(memoryLimiter('user', LIMITS.perUser), memoryLimiter('addr', LIMITS.perAddress));
   }
 
-  /** Several admins: counts shared in Redis; if Redis fails, each admin falls back to memory. */
+  /**
+   * Several admins: counts shared in Redis. While Redis is unreachable each admin counts in its own
+   * memory (so N admins allow up to N times the limit until it is back).
+   */
   static redis(redis: Redis, redisPrefix: string): LoginThrottle {
     const limiter = (keyPrefix: string, limit: { max: number; windowMs: number }, name: string) =>
       new RateLimiterRedis({
@@ -46,6 +51,7 @@ export class LoginThrottle {
         points: limit.max,
         duration: limit.windowMs / 1000,
         insuranceLimiter: memoryLimiter(name, limit),
+        rejectIfRedisNotReady: true,
       });
     return new LoginThrottle(
       limiter(userKeyPrefix(redisPrefix), LIMITS.perUser, 'user'),
@@ -58,31 +64,47 @@ export class LoginThrottle {
    * password check, else the ms until it may be retried.
    */
   async attempt(username: string, address: string): Promise<number> {
-    const user = userKey(username);
-    const [byUser, byAddress] = await Promise.allSettled([
-      this.perUser.consume(user),
-      this.perAddress.consume(address),
+    const outcomes = await Promise.allSettled([
+      this.perUser.consume(userKey(username)),
+      this.perAddress.consume(addressKey(address)),
     ]);
     let waitMs = 0;
-    for (const outcome of [byUser, byAddress]) {
+    for (const outcome of outcomes) {
       if (outcome.status === 'fulfilled') continue;
       if (!(outcome.reason instanceof RateLimiterRes)) throw outcome.reason;
       waitMs = Math.max(waitMs, outcome.reason.msBeforeNext, 1);
-    }
-    if (waitMs > 0) {
-      // A refused attempt is never verified, so it does not count against the other limit.
-      await Promise.all([
-        byUser.status === 'fulfilled' ? this.perUser.reward(user, 1) : undefined,
-        byAddress.status === 'fulfilled' ? this.perAddress.reward(address, 1) : undefined,
-      ]);
     }
     return waitMs;
   }
 
   /** The right password: this username starts afresh, and the address gets its attempt back. */
   async succeeded(username: string, address: string): Promise<void> {
-    await Promise.all([this.perUser.delete(userKey(username)), this.perAddress.reward(address, 1)]);
+    await Promise.all([
+      this.perUser.delete(userKey(username)),
+      this.perAddress.reward(addressKey(address), 1),
+    ]);
   }
+}
+
+/**
+ * One key per client, whatever the spelling of its address: an IPv4-mapped IPv6 address is its
+ * IPv4 address, and an IPv6 client is its /64 (one customer's network; its host part is theirs
+ * to choose).
+ */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::')
+    ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 function memoryLimiter(name: string, limit: { max: number; windowMs: number }) {

@@ -21,6 +21,15 @@ describe('neutralise (CSV formula injection, OWASP)', () => {
     '－1',
     '＠a',
     ' ＝1',
+    '\u200e=1',
+    '\u202e=1',
+    '\u2066=1',
+    '\u00ad=1',
+    '\u180e=1',
+    '\u2061=1',
+    '\u3164=1',
+    '\u0085=1',
+    '\u001f=1',
   ])('%j gets a leading apostrophe', (value) => {
     expect(neutralise(value)).toBe(`'${value}`);
   });

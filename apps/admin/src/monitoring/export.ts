@@ -17,11 +17,12 @@ export interface ExportRequest {
 
 /**
  * A cell a spreadsheet could run as a formula (OWASP "CSV injection"): one starting with a tab or
- * a line break, or whose first character after any leading whitespace (spaces, U+00A0, U+3000,
- * zero-width characters…) is `= + - @` or a full-width or small form of them.
+ * a line break, or whose first character after any leading whitespace or invisible characters
+ * (spaces, U+00A0, U+3000, zero-width, bidi and other format characters, fillers…) is `= + - @`
+ * or a full-width or small form of them.
  */
 const FORMULA_START =
-  /^(?:[\t\r\n]|[\s\u200b-\u200d\u2060\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b])/;
+  /^(?:[\t\r\n]|[\s\p{Cf}\p{Cc}\u115f\u1160\u180e\u3164\uffa0\u2800]*(?:\u034f[\s\p{Cf}]*)*[=+\-@\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b])/u;
 
 /** Cells a spreadsheet would run as a formula get a leading apostrophe. */
 export function neutralise(value: string): string {

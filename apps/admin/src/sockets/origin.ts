@@ -17,9 +17,9 @@ export function originAllowed(
   const origin = headers.origin;
   if (origin === undefined) return true;
   const normalized = origin.replace(/\/+$/, '').toLowerCase();
-  const host = (options.trustProxy ? firstValue(headers['x-forwarded-host']) : undefined) ?? headers.host;
+  const host = (options.trustProxy ? lastValue(headers['x-forwarded-host']) : undefined) ?? headers.host;
   const proto =
-    (options.trustProxy ? firstValue(headers['x-forwarded-proto']) : undefined) ??
+    (options.trustProxy ? lastValue(headers['x-forwarded-proto']) : undefined) ??
     (options.encrypted ? 'https' : 'http');
   const own = host ? `${proto}://${host}`.toLowerCase() : undefined;
   const allowed = [own, options.publicUrl && new URL(options.publicUrl).origin, ...options.allowedOrigins]
@@ -28,7 +28,8 @@ export function originAllowed(
   return allowed.includes(normalized);
 }
 
-function firstValue(v: string | string[] | undefined): string | undefined {
-  const s = Array.isArray(v) ? v[0] : v;
-  return s?.split(',')[0]?.trim();
+/** The value our proxy added: the last one (a client may send its own in front of it). */
+function lastValue(v: string | string[] | undefined): string | undefined {
+  const s = Array.isArray(v) ? v.at(-1) : v;
+  return s?.split(',').at(-1)?.trim();
 }
