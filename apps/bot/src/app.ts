@@ -161,11 +161,16 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     inFlight.add(job.inboxId);
     queue.push(job.senderId, job);
   };
-  const intake = new Intake(db, config.instanceId, dispatch, (dedupKey, err) =>
-    log.error(
-      { dedupKey, err: (err as Error).message },
-      'the database refused a webhook event; it is dropped',
-    ),
+  const intake = new Intake(
+    db,
+    config.instanceId,
+    dispatch,
+    (dedupKey, err) =>
+      log.error(
+        { dedupKey, err: (err as Error).message },
+        'the database refused a webhook event; it is dropped',
+      ),
+    (err) => health.storageRefused(err),
   );
   const recovery = new InboxRecovery(
     db,

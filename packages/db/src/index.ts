@@ -1,4 +1,5 @@
 export * from './embedded';
+export * from './errors';
 export * from './migrate';
 export * from './pool';
 export * from './queries';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isDatabaseUnavailable } from './errors';
 
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient;
@@ -49,20 +50,44 @@ export function createPool(url: string, options: PoolOptions = {}): Db {
   return pool;
 }
 
-/** Runs `fn` in a transaction on one client; rolls back on any error. */
-export async function withTransaction<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
+/**
+ * The one way to take a client from the pool. A checked-out client whose connection is cut
+ * (terminated backend, restart, failover) emits 'error'; without a listener that event ends the
+ * process. Here it is caught, the failure reaches the caller as a rejected query, and the client is
+ * released on every path (destroyed, not reused, when its connection failed).
+ */
+export async function withClient<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
+    return await fn(client);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (isDatabaseUnavailable(err)) broken ??= err as Error;
     throw err;
   } finally {
-    client.release();
+    // A broken client keeps the listener: its socket may still report the failure after release.
+    if (!broken) client.off('error', onError);
+    client.release(broken ?? false);
   }
+}
+
+/** Runs `fn` in a transaction on one client; rolls back on any error. */
+export function withTransaction<T>(db: Db, fn: (client: DbClient) => Promise<T>): Promise<T> {
+  return withClient(db, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  });
 }
 
 /** Advisory lock keys (transaction-scoped only: the embedded server multiplexes one session). */
@@ -72,23 +97,3 @@ export const LOCKS = {
   /** held while folding the rollup queue into the rollups */
   rollup: 7_100_002,
 } as const;
-
-/**
- * Whether an error means the database cannot be reached right now (refused, reset, timed out,
- * shutting down) rather than a bad query: callers answer 503 and retry, never 500.
- */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (typeof e.code === 'string') {
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))
-      return true;
-    // SQLSTATE class 08 (connection exception), 57P01-57P03 (shutdown, cannot connect now),
-    // 53300 (too many connections), 55000 with "not accepting connections"
-    if (e.code.startsWith('08') || /^57P0[1-3]$/.test(e.code) || e.code === '53300') return true;
-    if (e.code === '55000' && /not accepting connections/i.test(e.message ?? '')) return true;
-  }
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
-    e.message ?? '',
-  );
-}

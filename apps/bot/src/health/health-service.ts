@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import { type Db, getInboxBacklog, pingDatabase } from '@botpulse/db';
+import { type Db, getInboxBacklog, getWriteAccess, pingDatabase } from '@botpulse/db';
 import { type HealthReport, type HealthStatus, worstStatus } from '@botpulse/protocol';
 import type { AdminLinkStats } from '../admin-link/admin-socket-client';
 import type { DependencyTracker } from './dependency-tracker';
@@ -8,6 +8,8 @@ const MB = 1024 * 1024;
 const INBOX_AGE_LIMIT_S = 30;
 const EVENT_LOOP_LIMIT_MS = 500;
 const DB_TIMEOUT_MS = 2_000;
+/** how long a refused webhook write keeps the database check down (the next refresh may pass) */
+const REFUSAL_HOLD_MS = 10_000;
 
 export interface HealthDeps {
   db: Db;
@@ -33,6 +35,7 @@ export class HealthService {
   private lastSignature = '';
   private lastEmitMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  private refused: { untilMs: number; error: string } | undefined;
 
   constructor(private readonly deps: HealthDeps) {}
 
@@ -44,6 +47,19 @@ export class HealthService {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /**
+   * The webhook could not store events and answered 503: the database check is down for a while
+   * whatever a `SELECT 1` says, so health never shows green while the webhook refuses.
+   */
+  storageRefused(err: unknown, now = Date.now()): void {
+    const first = !this.refused || this.refused.untilMs < now;
+    this.refused = {
+      untilMs: now + REFUSAL_HOLD_MS,
+      error: `webhook writes refused: ${(err as Error).message}`,
+    };
+    if (first) this.emitIfChanged();
   }
 
   get inboxBacklog() {
@@ -81,8 +97,12 @@ export class HealthService {
       sse_clients: this.deps.sseClients(),
       reasons,
     };
+    const database =
+      this.refused && now < this.refused.untilMs
+        ? { status: 'down' as const, latency_ms: this.database.latency_ms, error: this.refused.error }
+        : this.database;
     const checks = {
-      database: this.database,
+      database,
       facebook: this.deps.facebook.snapshot(now),
       gemini: this.deps.gemini.snapshot(now),
       memory,
@@ -110,11 +130,21 @@ export class HealthService {
           setTimeout(() => reject(new Error(`no answer within ${DB_TIMEOUT_MS} ms`)), DB_TIMEOUT_MS).unref(),
         ),
       ]);
-      this.database = { status: latency > 500 ? 'degraded' : 'ok', latency_ms: latency };
       this.backlog = await getInboxBacklog(this.deps.db);
+      this.database = (await getWriteAccess(this.deps.db))
+        ? { status: latency > 500 ? 'degraded' : 'ok', latency_ms: latency }
+        : {
+            status: 'down',
+            latency_ms: latency,
+            error: 'the database is read-only (standby or default_transaction_read_only)',
+          };
     } catch (err) {
       this.database = { status: 'down', latency_ms: null, error: (err as Error).message };
     }
+    this.emitIfChanged();
+  }
+
+  private emitIfChanged() {
     const report = this.report();
     const signature = JSON.stringify([
       report.status,

@@ -2,7 +2,7 @@ import {
   type Db,
   type InsertedInboxEvent,
   insertInboxEvents,
-  isDatabaseUnavailable,
+  isEventDataError,
   type NewInboxEvent,
 } from '@botpulse/db';
 import type { InboundEvent } from '../webhook/events';
@@ -34,6 +34,8 @@ export class Intake {
     private readonly dispatch: (job: ReplyJob) => void,
     /** an event the database refuses even on its own (counted and logged, answered 200) */
     private readonly onRejected: (dedupKey: string, err: unknown) => void = () => {},
+    /** the database refused a whole write (answered 503): health must say so */
+    private readonly onRefused: (err: unknown) => void = () => {},
   ) {
     const insert = async (items: NewInboxEvent[]): Promise<InboxResult[]> => {
       const started = performance.now();
@@ -52,16 +54,16 @@ export class Intake {
         try {
           return await insert(items);
         } catch (err) {
-          // The database is there but refused the batch: one event it cannot store must not sink
-          // the others (they would all get a 503, and Meta would retry them forever). Store them
-          // one by one; what still fails is rejected alone.
-          if (isDatabaseUnavailable(err)) throw err;
+          // Only an error in an event's own data (SQLSTATE class 22, 54000/54001) may drop it; then
+          // the batch is stored one by one, so that event alone is rejected. Anything else (read-only,
+          // missing table, permissions, timeouts, lost connection) is a 503: Meta retries.
+          if (!isEventDataError(err)) throw err;
           const results: InboxResult[] = [];
           for (const item of items) {
             try {
               results.push(...(await insert([item])));
             } catch (one) {
-              if (isDatabaseUnavailable(one)) throw one;
+              if (!isEventDataError(one)) throw one;
               this.onRejected(item.dedup_key, one);
               results.push({ inserted: undefined, storeMs: 0, rejected: true });
             }
@@ -90,6 +92,7 @@ export class Intake {
         })),
       );
     } catch (err) {
+      this.onRefused(err);
       throw new StorageUnavailableError(`could not store webhook events: ${(err as Error).message}`);
     }
     let stored = 0;

@@ -17,6 +17,7 @@ export * from './conversations/getRecentConversations';
 export * from './conversations/insertConversations';
 export * from './export/getConversationsPage';
 export * from './export/getMetricsPage';
+export * from './health/getWriteAccess';
 export * from './health/pingDatabase';
 export * from './inbox/claimPendingInbox';
 export * from './inbox/deleteInboxEvents';

@@ -1,4 +1,4 @@
-import type { Db } from '../../pool';
+import { type Db, withTransaction } from '../../pool';
 
 /**
  * Sets a password and ends every session of that admin (a stolen session must not outlive a
@@ -11,9 +11,7 @@ export async function setAdminPassword(
   passwordHash: string,
   options: { keepTokenHash?: string; createIfMissing?: boolean } = {},
 ): Promise<boolean> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     const { rows } = await client.query<{ id: number }>(
       options.createIfMissing
         ? `INSERT INTO admin_users (username, password_hash) VALUES ($1, $2)
@@ -35,12 +33,6 @@ export async function setAdminPassword(
         ]);
       }
     }
-    await client.query('COMMIT');
     return id !== undefined;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { type Db, LOCKS } from '../../pool';
+import { type Db, LOCKS, withTransaction } from '../../pool';
 
 /**
  * Makes a newly requested time zone's user rollups complete: computes them from every conversation
@@ -6,15 +6,12 @@ import { type Db, LOCKS } from '../../pool';
  * transaction under the rollup lock, so no conversation is counted twice or missed.
  */
 export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.rollup]);
     const { rows } = await client.query<{ ready: boolean }>(`SELECT ready FROM rollup_zones WHERE tz = $1`, [
       tz,
     ]);
     if (rows[0]?.ready !== false) {
-      await client.query('ROLLBACK');
       return;
     }
     await client.query(`DELETE FROM rollup_user_periods WHERE tz = $1`, [tz]);
@@ -34,11 +31,5 @@ export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
       [tz],
     );
     await client.query(`UPDATE rollup_zones SET ready = true, ready_at = now() WHERE tz = $1`, [tz]);
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { type Db, LOCKS } from '../../pool';
+import { type Db, LOCKS, withTransaction } from '../../pool';
 
 export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
 
@@ -9,9 +9,7 @@ export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
  * Returns how many conversations were folded (0: the queue is empty, or another process holds the lock).
  */
 export async function foldRollupQueue(db: Db, limit: number, wait = false): Promise<number> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     const { rows: lock } = await client.query<{ ok: boolean }>(
       wait
         ? 'SELECT true AS ok FROM pg_advisory_xact_lock($1)'
@@ -19,7 +17,6 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
       [LOCKS.rollup],
     );
     if (!lock[0]?.ok) {
-      await client.query('ROLLBACK');
       return 0;
     }
     const { rows } = await client.query<{ folded: number }>(
@@ -67,12 +64,6 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
        SELECT count(*) AS folded FROM q`,
       [limit],
     );
-    await client.query('COMMIT');
     return rows[0]!.folded;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,4 +1,4 @@
-import { type Db, LOCKS } from '../../pool';
+import { type Db, LOCKS, withTransaction } from '../../pool';
 
 /**
  * Data-protection delete: a user's messages, inbox events, profile and their share of the rollups,
@@ -9,15 +9,12 @@ export async function deleteUserData(
   db: Db,
   facebookId: string,
 ): Promise<{ deleted_messages: number } | null> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.rollup]);
     const { rows: found } = await client.query(`SELECT 1 FROM users WHERE facebook_id = $1 FOR UPDATE`, [
       facebookId,
     ]);
     if (found.length === 0) {
-      await client.query('ROLLBACK');
       return null;
     }
     await client.query(
@@ -45,12 +42,6 @@ export async function deleteUserData(
     const { rowCount } = await client.query(`DELETE FROM conversations WHERE facebook_id = $1`, [facebookId]);
     await client.query(`DELETE FROM inbox WHERE sender_id = $1`, [facebookId]);
     await client.query(`DELETE FROM users WHERE facebook_id = $1`, [facebookId]);
-    await client.query('COMMIT');
     return { deleted_messages: rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
