@@ -66,3 +66,53 @@ describe('embedded database under concurrent clients', () => {
     expect(rows[0].n).toBe(0);
   });
 });
+
+// One client's session state must not reach another (pg_dump and psql set search_path), and a
+// COPY FROM STDIN must be refused without losing the protocol's sync.
+describe('embedded database session isolation', () => {
+  let db: EmbeddedDatabase;
+  let pool: Db;
+  beforeAll(async () => {
+    db = await startEmbeddedDatabase({ port: 0 });
+    pool = createPool(db.url, { max: 4 });
+    await pool.query('CREATE TABLE t (v int)');
+  });
+  afterAll(async () => {
+    await pool.end();
+    await db.stop();
+  });
+
+  it("resets a client's SET search_path / set_config before another client's turn", async () => {
+    const other = createPool(db.url, { max: 1 });
+    try {
+      await other.query(`SET search_path = pg_catalog`);
+      await other.query(`SELECT pg_catalog.set_config('search_path', '', false)`);
+      const { rows } = await pool.query('SELECT count(*) AS n FROM t');
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('refuses COPY FROM STDIN with SQLSTATE 0A000 and keeps answering every client', async () => {
+    const c = await pool.connect();
+    try {
+      const err = await c
+        .query('COPY t FROM STDIN')
+        .catch((e: unknown) => e as { code?: string; message: string });
+      expect((err as { code?: string }).code).toBe('0A000');
+      expect((err as Error).message).toMatch(/COPY FROM STDIN is not supported/);
+      // The same connection and every other one still work.
+      expect((await c.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+      await c.query('BEGIN');
+      await expect(c.query('COPY t (v) FROM STDIN WITH (FORMAT csv)')).rejects.toMatchObject({
+        code: '0A000',
+      });
+      await c.query('ROLLBACK');
+    } finally {
+      c.release();
+    }
+    const { rows } = await pool.query('SELECT $1::int AS a', [7]);
+    expect(rows[0].a).toBe(7);
+  });
+});
