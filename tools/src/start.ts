@@ -19,6 +19,7 @@ import { runSimulation } from './simulator/run';
 import { banner } from './supervisor/banner';
 import { ManagedChild } from './supervisor/child';
 import { buildDashboard, dashboardNeedsBuild } from './supervisor/dashboard-build';
+import { probeDatabase, watchLiveness } from './supervisor/liveness';
 import { createConsoleOutput } from './supervisor/output';
 import { assertPortsFree } from './supervisor/ports';
 import { redact, waitForDatabase, waitForHttp } from './supervisor/wait';
@@ -124,9 +125,13 @@ async function main() {
     childEnv.DEMO = '0';
   }
 
+  let liveness: ReturnType<typeof watchLiveness> | undefined;
   const events = {
     line: (name: string, line: string) => out.line(name, line),
-    started: (name: string, pid: number) => out.say(`▸ ${name} started (pid ${pid})`),
+    started: (name: string, pid: number) => {
+      if (name === 'db') liveness?.restarted();
+      out.say(`▸ ${name} started (pid ${pid})`);
+    },
     exited: (name: string, code: number | null, signal: string | null, restartInMs: number | null) => {
       if (restartInMs === null) return;
       out.say(
@@ -147,6 +152,17 @@ async function main() {
     children.push(db);
     db.start();
     await waitForDatabase(databaseUrl, 60_000, abort.signal);
+    // Exit detection misses a database that is alive but stuck: `SELECT 1` every 5 s, 5 s each,
+    // and three misses in a row (~15–20 s) kill it; the restart brings it back.
+    liveness = watchLiveness(
+      () => probeDatabase(databaseUrl, 5_000),
+      (reason) => {
+        out.say(`✗ db stopped answering (${reason}); killing it`);
+        db.killHung();
+      },
+      { intervalMs: 5_000, misses: 3 },
+    );
+    abort.signal.addEventListener('abort', () => liveness?.stop());
   } else {
     out.say(`Using the PostgreSQL server at ${redact(databaseUrl)}`);
     await migrate(databaseUrl);

@@ -73,6 +73,12 @@ export class ManagedChild {
     });
   }
 
+  /** SIGKILL a child that is alive but hung; it is restarted as after a crash. */
+  killHung(): void {
+    if (this.stopping) return;
+    this.proc?.kill('SIGKILL');
+  }
+
   /** SIGKILL at once, no restart (the supervisor was told to quit now). */
   kill(): void {
     this.stopping = true;
