@@ -34,10 +34,9 @@ async function postRaw(body: string, signature: string | undefined) {
 }
 
 /**
- * Starts a POST of a large signed body and resolves with the answer's status. The bot refuses an
- * oversized body early and closes the connection, so the client stops sending and waits, as a
- * well-behaved sender would (pushing the rest would race the close: EPIPE instead of the 413):
- * with a Content-Length it sends only the headers, chunked it sends just past the limit.
+ * POSTs a large signed body in full and resolves with the answer's status. The bot reads and drops
+ * the rest of an oversized body before it answers, so a sender that pushes everything reads the
+ * 413 (no EPIPE): with a Content-Length, and chunked.
  */
 function postOversized(body: string, chunked: boolean): Promise<number> {
   const url = new URL(webhook());
@@ -59,8 +58,7 @@ function postOversized(body: string, chunked: boolean): Promise<number> {
       req.destroy();
     });
     req.on('error', reject);
-    if (chunked) req.write(bytes.subarray(0, 5 * 1024 * 1024 + 1));
-    else req.flushHeaders();
+    req.end(bytes);
   });
 }
 

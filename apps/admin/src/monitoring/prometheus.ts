@@ -1,5 +1,5 @@
 import type { InstanceState } from '@botpulse/protocol';
-import { readGauge } from '@botpulse/runtime';
+import { readCounter, readGauge } from '@botpulse/runtime';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export interface AdminMetricSources {
@@ -19,7 +19,8 @@ export interface AdminMetricSources {
 /** The admin's own health on /metrics (meta-monitoring): values read at scrape time. */
 export function createAdminMetrics(src: AdminMetricSources) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'botpulse_admin_' });
+  // Standard names (process_*, nodejs_*): bot and admin are separate scrape targets.
+  collectDefaultMetrics({ register: registry });
   const gauge = (name: string, help: string, fn: () => number) => readGauge(registry, name, help, fn);
   gauge('botpulse_dashboard_clients', 'Dashboard sockets connected to this admin', src.dashboardClients);
   gauge('botpulse_bot_links', 'Bot sockets connected to this admin', src.botLinks);
@@ -43,12 +44,18 @@ export function createAdminMetrics(src: AdminMetricSources) {
     'Event-loop delay p99 over the last 10 s',
     () => src.eventLoopP99Ms() / 1000,
   );
-  gauge(
+  readCounter(
+    registry,
     'botpulse_accuracy_drifts_total',
     'Differences found by the accuracy check since start',
     src.accuracyDriftsTotal,
   );
-  gauge('botpulse_accuracy_checks_total', 'Accuracy checks run since start', src.accuracyChecksTotal);
+  readCounter(
+    registry,
+    'botpulse_accuracy_checks_total',
+    'Accuracy checks run since start',
+    src.accuracyChecksTotal,
+  );
   gauge(
     'botpulse_accuracy_check_duration_seconds',
     'Duration of the last accuracy check',

@@ -1,4 +1,4 @@
-import { readGauge } from '@botpulse/runtime';
+import { readCounter, readGauge } from '@botpulse/runtime';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /**
@@ -8,7 +8,9 @@ import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client
 export function createBotMetrics(instanceId: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ instance_id: instanceId });
-  collectDefaultMetrics({ register: registry, prefix: 'botpulse_bot_' });
+  // Default metrics keep their standard names (process_*, nodejs_*) so ready-made Node.js
+  // dashboards and rules find them; bot and admin are separate scrape targets, told apart by `job`.
+  collectDefaultMetrics({ register: registry });
 
   return {
     registry,
@@ -83,12 +85,18 @@ export function createBotMetrics(instanceId: string) {
         'Events waiting for the admin link to come back',
         read.linkBuffered,
       );
-      gauge(
-        'botpulse_admin_link_dropped_events',
+      readCounter(
+        registry,
+        'botpulse_admin_link_dropped_events_total',
         'Events dropped because the link buffer was full',
         read.linkDropped,
       );
-      gauge('botpulse_admin_link_reconnects', 'Times the admin link reconnected', read.linkReconnects);
+      readCounter(
+        registry,
+        'botpulse_admin_link_reconnects_total',
+        'Times the admin link reconnected',
+        read.linkReconnects,
+      );
       gauge('botpulse_sse_clients', 'Clients connected to /debug/message-stream', read.sseClients);
       gauge('botpulse_pipeline_in_flight', 'Messages being answered right now', read.inFlight);
       gauge(

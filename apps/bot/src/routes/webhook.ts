@@ -2,10 +2,13 @@ import { safeEqual } from '@botpulse/runtime';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { BotPrometheus } from '../monitoring/prometheus';
 import { type Intake, StorageUnavailableError } from '../pipeline/intake';
+import { drainBody } from '../webhook/drain';
 import { extractUserEvents, webhookBodySchema } from '../webhook/events';
 import { verifySignature } from '../webhook/signature';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+/** How much of an oversized body is read (and thrown away) so the client can read its 413. */
+const OVERSIZED_DRAIN = { maxBytes: 20 * 1024 * 1024, maxMs: 10_000 };
 
 class HttpError extends Error {
   constructor(
@@ -58,11 +61,6 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app
     },
   );
 
-  // Fastify refuses an oversized body before our parser runs; count it with the other outcomes.
-  app.addHook('onError', async (_req, _reply, err: Error & { code?: string }) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') opts.prom.webhookRequests.inc({ outcome: 'too_large' });
-  });
-
   app.get('/webhook', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     if (q['hub.mode'] !== 'subscribe' || typeof q['hub.challenge'] !== 'string') {
@@ -76,6 +74,22 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app
         .send({ error: 'forbidden', message: 'hub.verify_token does not match FB_VERIFY_TOKEN' });
     }
     return reply.type('text/plain').send(q['hub.challenge']);
+  });
+
+  // Fastify refuses an oversized body before our parser runs: at once when the Content-Length
+  // says so, or once a chunked body passes the limit. Answering mid-upload makes the server close
+  // a connection that still has data in flight, and the client sees EPIPE or a reset instead of
+  // the 413, so the rest of the body is read and dropped first (bounded in bytes and time).
+  app.setErrorHandler(async (err: Error & { code?: string }, req, reply) => {
+    if (err.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw err;
+    opts.prom.webhookRequests.inc({ outcome: 'too_large' });
+    const outcome = await drainBody(req.raw, OVERSIZED_DRAIN);
+    // A body past the drain bounds is not read further: the connection closes after the answer.
+    if (outcome !== 'ended') reply.header('connection', 'close');
+    return reply.code(413).send({
+      error: 'payload_too_large',
+      message: `request body is larger than ${WEBHOOK_BODY_LIMIT} bytes`,
+    });
   });
 
   app.post('/webhook', { bodyLimit: WEBHOOK_BODY_LIMIT }, async (req, reply) => {
