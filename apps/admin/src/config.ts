@@ -10,6 +10,13 @@ import {
 } from '@botpulse/runtime';
 import { z } from 'zod';
 
+/** A webhook URL, kept exactly as given (no trailing slash removed: it is the receiver's secret). */
+const webhookUrl = () =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'expected an http(s) URL')
+    .optional();
+
 const DEFAULT_DASHBOARD_DIR = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 
 const adminEnv = z.object({
@@ -67,6 +74,38 @@ const adminEnv = z.object({
     .default('botpulse'),
   METRICS_RETENTION_DAYS: positiveInt(90),
   ACCURACY_CHECK_MINUTES: z.coerce.number({ message: 'expected minutes' }).positive().max(1440).default(5),
+  /** how often the alert rules are evaluated (fractions allowed: tests use 0.5) */
+  ALERT_EVAL_SECONDS: z.coerce.number({ message: 'expected seconds' }).positive().max(3600).default(10),
+  /** a firing alert is sent again after this long */
+  ALERT_REPEAT_SECONDS: positiveInt(4 * 3600),
+  /** first delivery retry after this; doubles up to ALERT_RETRY_MAX_MS */
+  ALERT_RETRY_BASE_MS: positiveInt(5_000),
+  ALERT_RETRY_MAX_MS: positiveInt(10 * 60_000),
+  /** an undelivered notification is given up after this long */
+  ALERT_GIVE_UP_HOURS: z.coerce
+    .number({ message: 'expected hours' })
+    .positive()
+    .max(24 * 30)
+    .default(24),
+  ALERT_WEBHOOK_URL: webhookUrl(),
+  ALERT_SLACK_WEBHOOK_URL: webhookUrl(),
+  ALERT_DISCORD_WEBHOOK_URL: webhookUrl(),
+  ALERT_TEAMS_WEBHOOK_URL: webhookUrl(),
+  ALERT_EMAIL_TO: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((a) => z.email().safeParse(a.trim()).success),
+      'expected e-mail addresses, comma-separated',
+    )
+    .optional(),
+  ALERT_EMAIL_FROM: z.email('expected an e-mail address').default('botpulse@localhost'),
+  SMTP_URL: z
+    .string()
+    .refine(
+      (v) => URL.canParse(v) && /^smtps?:$/.test(new URL(v).protocol),
+      'expected smtp://user:pass@host:port',
+    )
+    .optional(),
 });
 
 export type AdminConfig = ReturnType<typeof loadAdminConfig>;
@@ -102,5 +141,19 @@ export function loadAdminConfig(env: Record<string, string | undefined> = proces
     publicUrl: c.PUBLIC_URL,
     metricsRetentionDays: c.METRICS_RETENTION_DAYS,
     accuracyCheckMs: c.ACCURACY_CHECK_MINUTES * 60_000,
+    alerts: {
+      evalMs: c.ALERT_EVAL_SECONDS * 1000,
+      repeatSeconds: c.ALERT_REPEAT_SECONDS,
+      retryBaseMs: c.ALERT_RETRY_BASE_MS,
+      retryMaxMs: c.ALERT_RETRY_MAX_MS,
+      giveUpMs: c.ALERT_GIVE_UP_HOURS * 3_600_000,
+      webhookUrl: c.ALERT_WEBHOOK_URL,
+      slackUrl: c.ALERT_SLACK_WEBHOOK_URL,
+      discordUrl: c.ALERT_DISCORD_WEBHOOK_URL,
+      teamsUrl: c.ALERT_TEAMS_WEBHOOK_URL,
+      emailTo: c.ALERT_EMAIL_TO,
+      emailFrom: c.ALERT_EMAIL_FROM,
+      smtpUrl: c.SMTP_URL,
+    },
   };
 }

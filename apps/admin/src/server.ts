@@ -22,6 +22,11 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { Server } from 'socket.io';
 import { AccuracyMonitor } from './accuracy/accuracy-monitor';
+import { createAlertMetrics } from './alerts/alert-metrics';
+import { AlertsService } from './alerts/alerts-service';
+import { createChannelSender } from './alerts/channels';
+import { AlertEvaluator } from './alerts/evaluator';
+import { AlertOutbox } from './alerts/outbox';
 import { AnalyticsService } from './analytics/analytics-service';
 import { ParamError } from './analytics/params';
 import { ApiGuard, type RouteGuard } from './auth/api-guard';
@@ -38,6 +43,7 @@ import { createAdminMetrics } from './monitoring/prometheus';
 import { UserDeletion } from './monitoring/user-deletion';
 import { connectRedis } from './redis';
 import { RollupWorker } from './rollups/rollup-worker';
+import { alertRoutes } from './routes/alerts';
 import { analyticsRoutes } from './routes/analytics';
 import { authRoutes, loginRoute } from './routes/auth';
 import { metricsRoute, refuseUnmatchedMetrics } from './routes/metrics';
@@ -250,6 +256,28 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
   });
 
+  // Alerts: every admin reports its bots and serves the API; the lease holder evaluates and delivers.
+  let baseUrl = config.publicUrl ?? '';
+  const alertsUrl = () => `${baseUrl}/alerts`;
+  const sender = createChannelSender({ smtpUrl: config.alerts.smtpUrl, emailFrom: config.alerts.emailFrom });
+  const alerts = new AlertsService({ db, demo: config.demo, sender, alertsUrl });
+  let outbox!: AlertOutbox;
+  const evaluator = new AlertEvaluator({
+    db,
+    log: log.child({ component: 'alerts' }),
+    evalMs: config.alerts.evalMs,
+    repeatSeconds: config.alerts.repeatSeconds,
+    demo: config.demo,
+    alertsUrl,
+    localBots: () => registry.local(),
+    accuracy: () => accuracy.last,
+    onQueued: () => void outbox.deliverDue(),
+    afterTick: async (leader) => {
+      await alerts.refreshFiring();
+      if (leader) await outbox.deliverDue();
+    },
+  });
+
   const authOptions = {
     auth: new AuthService(db, sessions, throttle),
     sessions,
@@ -271,6 +299,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     await api.register(monitoringRoutes, { state, exports });
     await api.register(analyticsRoutes, { analytics });
     await api.register(userRoutes, { deletion });
+    await api.register(alertRoutes, { alerts });
   });
   const prom = createAdminMetrics({
     dashboardClients: () => dashboards.sockets.size,
@@ -284,6 +313,20 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     accuracyChecksTotal: () => accuracy.checksTotal,
     accuracyLastDurationMs: () => accuracy.last?.duration_ms ?? 0,
     accuracyOk: () => (accuracy.last ? (accuracy.last.ok ? 1 : 0) : 1),
+  });
+  const alertMetrics = createAlertMetrics(prom.registry, {
+    firing: () => alerts.firing,
+    lastEvalSeconds: () => (evaluator.leader ? evaluator.lastEvalMs / 1000 : 0),
+  });
+  outbox = new AlertOutbox({
+    db,
+    log: log.child({ component: 'alerts' }),
+    sender,
+    retryBaseMs: config.alerts.retryBaseMs,
+    maxRetryMs: config.alerts.retryMaxMs,
+    giveUpMs: config.alerts.giveUpMs,
+    onDelivered: (type) => alertMetrics.delivered.inc({ channel_type: type }),
+    onFailed: (type) => alertMetrics.failed.inc({ channel_type: type }),
   });
   await app.register(metricsRoute, { registry: prom.registry, token: config.debugToken });
   await app.register(staticRoutes, {
@@ -309,6 +352,13 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       rollups.start(config.rollupIntervalMs);
       accuracy.start(config.accuracyCheckMs, Math.min(30_000, config.accuracyCheckMs));
       const url = await app.listen({ port: config.port, host: config.host });
+      baseUrl ||= url;
+      const channels = await alerts.configureFromEnv(config.alerts);
+      log.info(
+        { channels },
+        channels.length ? 'alerts on' : 'alerts on, no channel configured (see the Alerts page)',
+      );
+      evaluator.start();
       every(5_000, async () => {
         await emitMetrics();
         checkHealth();
@@ -334,6 +384,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     },
     async stop() {
       for (const t of timers) clearInterval(t);
+      await evaluator.stop();
       clearTimeout(metricsTimer);
       cluster.stop();
       feed.stop();

@@ -84,6 +84,11 @@ export class InstanceRegistry {
     return out.sort((a, b) => a.instance_id.localeCompare(b.instance_id));
   }
 
+  /** Instances with a socket on this admin (each admin reports these for the alert rules). */
+  local(now = Date.now()): InstanceState[] {
+    return this.list(now).filter((i) => (this.entries.get(i.instance_id)?.sockets ?? 0) > 0);
+  }
+
   get localSockets(): number {
     let n = 0;
     for (const e of this.entries.values()) n += e.sockets;
