@@ -170,7 +170,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     } else if (e.type === 'presence') registry.seen(e.instanceId, Date.now(), e.connected);
     else if (e.type === 'error') emitError(e.data);
   });
-  attachBotsNamespace(io, {
+  const bots = attachBotsNamespace(io, {
     internalSecret: config.internalSecret,
     registry,
     feed,
@@ -283,9 +283,11 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     sessions,
     onSessionEnded: (tokenHash: string) => void disconnectSession(dashboards, tokenHash),
   };
-  const deletion = new UserDeletion(db, (facebookId) => {
+  const deletion = new UserDeletion(db, (facebookId, deletedMessages) => {
     feed.forgetUser(facebookId);
     scheduleMetrics();
+    // Every bot (on any admin, through the adapter) recounts its in-memory metrics from the rows.
+    bots.emit('user:deleted', { user_id: facebookId, deleted_messages: deletedMessages });
   });
   // Login is the one API route without a session; every other /api route is registered inside
   // the session scope, whose hooks hold however the path is spelled (see ApiGuard).

@@ -101,6 +101,11 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     eventLoop,
     enabled: config.monitoring,
   });
+  // The rows changed under the collector (a user's data deleted): recount from them.
+  link.onCountsStale((reason) => {
+    log.info({ reason }, 'recounting metrics from the database');
+    void monitor.recount();
+  });
   const health = new HealthService({
     db,
     instanceId: config.instanceId,

@@ -40,10 +40,11 @@ function sqlOf(message: Uint8Array): string | undefined {
 /**
  * Statements whose effect outlives the turn on the shared session: settings (`SET search_path`,
  * pg_dump's `set_config`), prepared statements, cursors, LISTEN, temporary tables. Matched at the
- * start of a statement, so `UPDATE … SET` is not one.
+ * start of a statement, so `UPDATE … SET` is not one (nor SET LOCAL / SET TRANSACTION, which end with
+ * the transaction).
  */
 const SESSION_CHANGING =
-  /(?:^|;)\s*(?:SET|RESET|DISCARD|PREPARE|DEALLOCATE|LISTEN|UNLISTEN|DECLARE|LOAD|CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?TEMP)\b|\bset_config\s*\(/i;
+  /(?:^|;)\s*(?:SET(?!\s+(?:LOCAL|TRANSACTION)\b)|RESET|DISCARD|PREPARE|DEALLOCATE|LISTEN|UNLISTEN|DECLARE|LOAD|CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?TEMP)\b|\bset_config\s*\(/i;
 /** `COPY … FROM STDIN` would put the one session into copy mode, waiting on one client's data. */
 const COPY_FROM_STDIN = /(?:^|;)\s*COPY\b[^;]*\bFROM\s+STDIN\b/i;
 const COPY_REFUSAL =

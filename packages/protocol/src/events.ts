@@ -22,7 +22,16 @@ export interface BotToAdminEvents {
   'error:occurred': (data: ErrorEvent) => void;
 }
 
-export type AdminToBotEvents = Record<string, never>;
+/** A user's data was deleted (DELETE /api/users/:id): bots recount their in-memory metrics. */
+export interface UserDeleted {
+  user_id: string;
+  deleted_messages: number;
+}
+
+/** Admin → bots (broadcast to every bot, through the Redis adapter when several admins run). */
+export interface AdminToBotEvents {
+  'user:deleted': (data: UserDeleted) => void;
+}
 
 /** Plan appendix A.2 envelope for everything the admin sends to dashboards. */
 export interface Envelope<T extends string, D> {

@@ -66,6 +66,17 @@ export class AdminSocketClient {
     });
   }
 
+  /**
+   * `user:deleted` from the admin, and every reconnect after the first connect (a deletion may
+   * have been broadcast while the link was down): either way the bot recounts from the rows.
+   */
+  onCountsStale(handler: (reason: string) => void): void {
+    this.socket.on('user:deleted', () => handler('user:deleted'));
+    this.socket.on('connect', () => {
+      if (this.stats.reconnects > 0) handler('reconnected');
+    });
+  }
+
   emit<E extends EventName>(event: E, data: Payload<E>): void {
     if (this.socket.connected && this.buffer.length === 0) {
       (this.socket.emit as (e: string, d: unknown) => void)(event, data);

@@ -1,4 +1,4 @@
-import { countUsers, type Db, insertMetricsSnapshot } from '@botpulse/db';
+import { countUsers, type Db, getCollectorSnapshot, insertMetricsSnapshot } from '@botpulse/db';
 import type { MetricsCollector } from '@botpulse/metrics';
 import type { BotMetrics, ErrorEvent, ProcessedMessage } from '@botpulse/protocol';
 import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/runtime';
@@ -44,6 +44,10 @@ export class Monitor implements PipelineObserver {
   private readonly stageSend;
   private readonly stageWrite;
   private readonly messageCounters = new Map<string, { inc(): void }>();
+  /** messages recorded while a recount reads its snapshot (replayed when newer than it) */
+  private replay: Array<{ message: ProcessedMessage; newUser: boolean }> | undefined;
+  private recounting: Promise<void> | undefined;
+  private recountAgain = false;
 
   constructor(private readonly deps: MonitorDeps) {
     this.stageStore = deps.prom.stageDuration.labels({ stage: 'store' });
@@ -68,6 +72,7 @@ export class Monitor implements PipelineObserver {
     const started = process.hrtime.bigint();
     const { collector, prom, sse, link } = this.deps;
     const failed = message.status === 'failed';
+    this.replay?.push({ message, newUser: info.newUser });
     collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
       failed,
       newUser: info.newUser,
@@ -86,6 +91,45 @@ export class Monitor implements PipelineObserver {
       this.overheadNs += Number(process.hrtime.bigint() - started);
       this.overheadCount++;
     }
+  }
+
+  /**
+   * Rebuilds the collector from the rows (a user's data was deleted, or the admin link came back
+   * and may have missed such a deletion). Messages recorded meanwhile are replayed when the
+   * snapshot did not contain them, so none is lost or counted twice. Requests that arrive during a
+   * recount are folded into one more.
+   */
+  recount(): Promise<void> {
+    if (this.recounting) {
+      this.recountAgain = true;
+      return this.recounting;
+    }
+    this.recounting = (async () => {
+      do {
+        this.recountAgain = false;
+        this.replay = [];
+        try {
+          const { seed, maxId } = await getCollectorSnapshot(this.deps.db, this.deps.instanceId, Date.now());
+          const { collector } = this.deps;
+          collector.restore(seed);
+          for (const { message, newUser } of this.replay) {
+            if (message.id <= maxId) continue;
+            collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
+              failed: message.status === 'failed',
+              newUser,
+            });
+          }
+        } catch (err) {
+          this.deps.log.warn({ err: (err as Error).message }, 'metrics recount failed; the next one retries');
+        } finally {
+          this.replay = undefined;
+        }
+      } while (this.recountAgain);
+      this.scheduleMetricsEmit();
+    })().finally(() => {
+      this.recounting = undefined;
+    });
+    return this.recounting;
   }
 
   failed(event: ErrorEvent): void {

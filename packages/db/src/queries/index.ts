@@ -46,5 +46,6 @@ export * from './rollups/requestRollupZone';
 export * from './stats/countUsers';
 export * from './stats/deleteOldMetricSnapshots';
 export * from './stats/getCollectorSeed';
+export * from './stats/getCollectorSnapshot';
 export * from './stats/insertMetricsSnapshot';
 export * from './users/deleteUserData';

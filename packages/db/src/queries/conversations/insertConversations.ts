@@ -10,6 +10,8 @@ export interface NewConversation {
   reply_text: string | null;
   /** ISO instants */
   timestamp: string;
+  /** Meta's timestamp when `timestamp` was clamped (more than a few minutes in the future), else null */
+  original_timestamp?: string | null;
   received_at: string;
   response_time_ms: number;
   store_ms: number | null;
@@ -24,14 +26,15 @@ export interface NewConversation {
 
 export interface InsertedConversation {
   mid: string;
-  /** null: this mid was already stored (a retry), so it is not counted again */
+  /** null: already stored (a retry) or deleted meanwhile (user deletion), so it is not counted */
   id: number | null;
   new_user: boolean;
 }
 
 /**
- * Stores a batch of answered messages in one transaction: upserts their users, inserts the
- * conversations (skipping mids already stored) and removes their inbox events.
+ * Stores a batch of answered messages in one transaction: removes their inbox events and, for those
+ * still there (a user deletion may have taken them), upserts the users and inserts the
+ * conversations (skipping mids already stored).
  * Ids are handed out under the feed lock, so they grow in commit order across all bots.
  */
 export async function insertConversations(db: Db, rows: NewConversation[]): Promise<InsertedConversation[]> {

@@ -12,55 +12,54 @@ export async function getCollectorSeed(
   nowMs: number,
 ): Promise<Required<CollectorSeed>> {
   const now = new Date(nowMs);
-  const [totals, users, minutes, hours, days, lastSeen, recent] = await Promise.all([
-    db.query<{ messages: number; failed: number }>(
-      `SELECT count(*) AS messages, count(*) FILTER (WHERE status = 'failed') AS failed
+  // One after the other: inside a recount's snapshot they share one client, where pg must not queue.
+  const totals = await db.query<{ messages: number; failed: number }>(
+    `SELECT count(*) AS messages, count(*) FILTER (WHERE status = 'failed') AS failed
          FROM conversations WHERE instance_id = $1`,
-      [instanceId],
-    ),
-    db.query<{ n: number }>(`SELECT count(*) AS n FROM users`),
-    db.query<{ t: number; messages: number; failed: number }>(
-      `SELECT (extract(epoch FROM date_trunc('minute', "timestamp")) * 1000)::float8 AS t,
+    [instanceId],
+  );
+  const users = await db.query<{ n: number }>(`SELECT count(*) AS n FROM users`);
+  const minutes = await db.query<{ t: number; messages: number; failed: number }>(
+    `SELECT (extract(epoch FROM date_trunc('minute', "timestamp")) * 1000)::float8 AS t,
               count(*) AS messages, count(*) FILTER (WHERE status = 'failed') AS failed
          FROM conversations
         WHERE instance_id = $1 AND "timestamp" >= $2::timestamptz - interval '24 hours' AND "timestamp" <= $2
         GROUP BY 1`,
-      [instanceId, now],
-    ),
-    db.query<{ t: number; messages: number; users: number; sum: number; failed: number }>(
-      `SELECT (extract(epoch FROM date_trunc('hour', "timestamp")) * 1000)::float8 AS t,
+    [instanceId, now],
+  );
+  const hours = await db.query<{ t: number; messages: number; users: number; sum: number; failed: number }>(
+    `SELECT (extract(epoch FROM date_trunc('hour', "timestamp")) * 1000)::float8 AS t,
               count(*) AS messages, count(DISTINCT facebook_id) AS users,
               coalesce(sum(response_time_ms), 0) AS sum, count(*) FILTER (WHERE status = 'failed') AS failed
          FROM conversations
         WHERE instance_id = $1 AND "timestamp" >= date_trunc('hour', $2::timestamptz) - interval '167 hours'
           AND "timestamp" <= $2
         GROUP BY 1`,
-      [instanceId, now],
-    ),
-    db.query<{ t: number; users: number }>(
-      `SELECT (extract(epoch FROM date_trunc('day', "timestamp" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') * 1000)::float8 AS t,
+    [instanceId, now],
+  );
+  const days = await db.query<{ t: number; users: number }>(
+    `SELECT (extract(epoch FROM date_trunc('day', "timestamp" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') * 1000)::float8 AS t,
               count(DISTINCT facebook_id) AS users
          FROM conversations
         WHERE instance_id = $1
           AND "timestamp" >= (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') - interval '7 days') AT TIME ZONE 'UTC'
           AND "timestamp" <= $2
         GROUP BY 1`,
-      [instanceId, now],
-    ),
-    db.query<{ facebook_id: string; t: number }>(
-      `SELECT facebook_id, (extract(epoch FROM max("timestamp")) * 1000)::float8 AS t
+    [instanceId, now],
+  );
+  const lastSeen = await db.query<{ facebook_id: string; t: number }>(
+    `SELECT facebook_id, (extract(epoch FROM max("timestamp")) * 1000)::float8 AS t
          FROM conversations
         WHERE instance_id = $1
           AND "timestamp" >= (date_trunc('day', $2::timestamptz AT TIME ZONE 'UTC') - interval '8 days') AT TIME ZONE 'UTC'
           AND "timestamp" <= $2
         GROUP BY facebook_id`,
-      [instanceId, now],
-    ),
-    db.query<{ response_time_ms: number }>(
-      `SELECT response_time_ms FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
-      [instanceId],
-    ),
-  ]);
+    [instanceId, now],
+  );
+  const recent = await db.query<{ response_time_ms: number }>(
+    `SELECT response_time_ms FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
+    [instanceId],
+  );
   return {
     totalMessages: totals.rows[0]!.messages,
     failedTotal: totals.rows[0]!.failed,

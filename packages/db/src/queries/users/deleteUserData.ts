@@ -11,6 +11,10 @@ export async function deleteUserData(
 ): Promise<{ deleted_messages: number } | null> {
   return withTransaction(db, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.rollup]);
+    // The inbox first, in the order store_conversations() locks (inbox, then users): a batch being
+    // stored right now either commits first (its rows are deleted below) or finds its inbox rows
+    // gone and stores nothing. Acknowledged but unanswered messages are the user's data too.
+    await client.query(`DELETE FROM inbox WHERE sender_id = $1`, [facebookId]);
     const { rows: found } = await client.query(`SELECT 1 FROM users WHERE facebook_id = $1 FOR UPDATE`, [
       facebookId,
     ]);
@@ -40,7 +44,6 @@ export async function deleteUserData(
     );
     await client.query(`DELETE FROM rollup_user_periods WHERE facebook_id = $1`, [facebookId]);
     const { rowCount } = await client.query(`DELETE FROM conversations WHERE facebook_id = $1`, [facebookId]);
-    await client.query(`DELETE FROM inbox WHERE sender_id = $1`, [facebookId]);
     await client.query(`DELETE FROM users WHERE facebook_id = $1`, [facebookId]);
     return { deleted_messages: rowCount ?? 0 };
   });
