@@ -58,7 +58,7 @@ function metricsOf(instanceId: string, lastHour: number): BotMetrics {
       failed_last_hour: 1,
     },
     users: { total: 77, active_today: 11, active_this_week: 22, active_last_30_min: 4 },
-    stages: { store: stage, generate: stage, send: stage },
+    stages: { queue: stage, profile: stage, generate: stage, send: stage, store: stage, other: stage },
     system: {
       memory_mb: 88.5,
       cpu_percent: 3.5,

@@ -164,6 +164,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   const dispatch = (job: ReplyJob) => {
     if (inFlight.has(job.inboxId)) return;
     inFlight.add(job.inboxId);
+    job.dispatchedHr = performance.now();
     queue.push(job.senderId, job);
   };
   const intake = new Intake(

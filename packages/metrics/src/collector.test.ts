@@ -123,16 +123,47 @@ describe('MetricsCollector.recordMessage and getCurrentStats', () => {
   it('reports per-stage average and p95', () => {
     const { collector } = setup();
     for (let i = 1; i <= 100; i++) {
-      collector.recordMessage('u', START_MS, 3 * i, {
-        stages: { storeMs: i, generateMs: 2 * i, sendMs: 0.5 },
+      collector.recordMessage('u', START_MS, 3 * i + 10, {
+        stages: { queueMs: 7, profileMs: 1, storeMs: i, generateMs: 2 * i, sendMs: 0.5 },
       });
     }
-    const { stages } = collector.getCurrentStats();
+    const { stages, avg_response_time } = collector.getCurrentStats();
     expect(stages.store.avg_ms).toBeCloseTo(50.5, 10);
     expect(stages.store.p95_ms).toBeCloseTo(95.05, 10);
     expect(stages.generate.avg_ms).toBeCloseTo(101, 10);
     expect(stages.generate.p95_ms).toBeCloseTo(190.1, 10);
     expect(stages.send).toEqual({ avg_ms: 0.5, p95_ms: 0.5 });
+    expect(stages.queue).toEqual({ avg_ms: 7, p95_ms: 7 });
+    // The remainder is shown as `other`: 10 − 7 − 1 − 0.5 per reply.
+    expect(stages.other.avg_ms).toBeCloseTo(1.5, 10);
+    const sum = Object.values(stages).reduce((t, s) => t + s.avg_ms, 0);
+    expect(sum).toBeCloseTo(avg_response_time, 10);
+  });
+
+  it('stage averages add up to the average response time, whatever the replies recorded', () => {
+    const { collector } = setup();
+    // Without stage times (all `other`), outside the 7 days (neither ring), after a restore.
+    collector.restore({
+      totalMessages: 2,
+      totalUsers: 1,
+      failedTotal: 0,
+      hours: [],
+      users: [],
+      recentResponseTimes: [100, 200],
+      recentStages: [null, { queueMs: 50, profileMs: 10, generateMs: 80, sendMs: 40, storeMs: 5 }],
+    });
+    collector.recordMessage('u', START_MS, 300);
+    collector.recordMessage('u', START_MS - 9 * 24 * HOUR_MS, 5000, {
+      stages: { queueMs: 0, profileMs: 0, generateMs: 0, sendMs: 0, storeMs: 0 },
+    });
+    collector.recordMessage('u', START_MS, 60, {
+      stages: { queueMs: 20, profileMs: 0, generateMs: 20, sendMs: 20, storeMs: 0 },
+    });
+    const { stages, avg_response_time } = collector.getCurrentStats();
+    expect(avg_response_time).toBeCloseTo(165, 10);
+    const sum = Object.values(stages).reduce((t, s) => t + s.avg_ms, 0);
+    expect(sum).toBeCloseTo(avg_response_time, 10);
+    expect(stages.queue.avg_ms).toBeCloseTo(70 / 4, 10);
   });
 
   it('counts an event stamped in the future as happening now', () => {

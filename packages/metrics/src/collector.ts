@@ -74,7 +74,6 @@ export class MetricsCollector {
     const failed = extra?.failed === true;
     this.totalMessages++;
     if (failed) this.failedTotal++;
-    if (extra?.stages !== undefined) this.stages.record(extra.stages);
     if (eventMs < nowMs - WINDOW_MS || eventMs < 0) {
       // Outside every window: only the totals can take it.
       if (extra?.newUser === true) this.totalUsers++;
@@ -86,7 +85,11 @@ export class MetricsCollector {
     const day = Math.floor(minute / MINUTES_PER_DAY);
     // A failed reply still kept the user waiting: its time counts, as in the database rollups.
     const hasResponse = isDuration(responseTimeMs);
-    if (hasResponse) this.responseTimesMs.push(responseTimeMs);
+    if (hasResponse) {
+      // The same replies in both rings: the stage averages add up to the average response time.
+      this.responseTimesMs.push(responseTimeMs);
+      this.stages.record(responseTimeMs, extra?.stages);
+    }
 
     const minuteSlot = this.minutes.claim(minute);
     if (minuteSlot >= 0) {
@@ -220,7 +223,9 @@ export class MetricsCollector {
 
     const recent = seed.recentResponseTimes;
     for (let i = Math.max(0, recent.length - RESPONSE_SAMPLES); i < recent.length; i++) {
-      if (isDuration(recent[i]!)) this.responseTimesMs.push(recent[i]!);
+      if (!isDuration(recent[i]!)) continue;
+      this.responseTimesMs.push(recent[i]!);
+      this.stages.record(recent[i]!, seed.recentStages?.[i]);
     }
   }
 

@@ -1,6 +1,7 @@
 export { CircularBuffer } from './circular-buffer';
 export { DAY_MS, HOUR_MS, MetricsCollector, MINUTE_MS } from './collector';
 export { NumberRing } from './number-ring';
+export { otherMs } from './stage-timings';
 export { changePct, findAnomalies, type MeanAndStdDev, meanAndStdDev, percentile } from './stats';
 export type {
   CollectorSeed,

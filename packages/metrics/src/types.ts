@@ -1,10 +1,15 @@
-import type { HourlyPoint } from '@botpulse/protocol';
+import type { HourlyPoint, ReplyStage } from '@botpulse/protocol';
 
-/** Where one reply's time went, in milliseconds. */
+/**
+ * Where one reply's time went, in milliseconds (`other` is not given: it is the response time's
+ * remainder once these are taken off).
+ */
 export interface StageTimesMs {
-  storeMs: number;
+  queueMs: number;
+  profileMs: number;
   generateMs: number;
   sendMs: number;
+  storeMs: number;
 }
 
 export interface RecordExtra {
@@ -48,7 +53,8 @@ export interface CurrentStats {
   active_today: number;
   active_this_week: number;
   active_last_30_min: number;
-  stages: { store: StageStats; generate: StageStats; send: StageStats };
+  /** Over the same replies as `avg_response_time`: the averages add up to it. */
+  stages: Record<ReplyStage, StageStats>;
 }
 
 /**
@@ -79,6 +85,8 @@ export interface CollectorSeed {
   users: Array<{ userId: string; lastSeenMs: number }>;
   /** Response times of the latest replies, oldest first (the last 1000 are kept). */
   recentResponseTimes: number[];
+  /** Their stage times, aligned with `recentResponseTimes` (null: not recorded for that reply). */
+  recentStages?: Array<StageTimesMs | null>;
 }
 
 export interface MetricsCollectorOptions {

@@ -3,6 +3,22 @@ export interface StageTiming {
   p95_ms: number;
 }
 
+/**
+ * Where a response time goes, from the webhook's arrival to the reply sent; the stages follow one
+ * another, so their averages add up to the average response time (`other` is whatever is left,
+ * e.g. a message picked up again after a restart, shown and never hidden).
+ * - `queue`: waiting behind the same user's earlier message or the concurrency limit
+ * - `profile`: the User Profile API (the user's name)
+ * - `generate`: Gemini or the rule responder
+ * - `send`: the Send API
+ * - `store`: database work before the reply: the inbox write (before Meta's 200) and the
+ *   conversation lookup (answered already? known user?). The conversation row itself is written
+ *   after the reply is sent, outside the response time (`botpulse_conversation_write_seconds`).
+ */
+export const REPLY_STAGES = ['queue', 'profile', 'generate', 'send', 'store', 'other'] as const;
+export type ReplyStage = (typeof REPLY_STAGES)[number];
+export type StageBreakdown = Record<ReplyStage, StageTiming>;
+
 export interface HourlyPoint {
   /** ISO start of the UTC hour */
   hour: string;
@@ -37,12 +53,8 @@ export interface BotMetrics {
     active_this_week: number;
     active_last_30_min: number;
   };
-  /** Where reply time goes: store, generate (Gemini/rules), send (Send API). */
-  stages: {
-    store: StageTiming;
-    generate: StageTiming;
-    send: StageTiming;
-  };
+  /** Where the response time goes, stage by stage (see `REPLY_STAGES`), over the same replies. */
+  stages: StageBreakdown;
   system: {
     memory_mb: number;
     cpu_percent: number;

@@ -1,6 +1,6 @@
 import { countUsers, type Db, getCollectorSnapshot, insertMetricsSnapshot } from '@botpulse/db';
-import type { MetricsCollector } from '@botpulse/metrics';
-import type { BotMetrics, ErrorEvent, ProcessedMessage } from '@botpulse/protocol';
+import { type MetricsCollector, otherMs } from '@botpulse/metrics';
+import type { BotMetrics, ErrorEvent, ProcessedMessage, ReplyStage } from '@botpulse/protocol';
 import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/runtime';
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
@@ -39,10 +39,7 @@ export class Monitor implements PipelineObserver {
   private timers: NodeJS.Timeout[] = [];
   private seen = 0;
   // Label children resolved once: a labelled observe() hashes its labels on every call.
-  private readonly stageStore;
-  private readonly stageGenerate;
-  private readonly stageSend;
-  private readonly stageWrite;
+  private readonly stage: Record<ReplyStage, { observe(seconds: number): void }>;
   private readonly messageCounters = new Map<string, { inc(): void }>();
   /** messages recorded while a recount reads its snapshot (replayed when newer than it) */
   private replay: Array<{ message: ProcessedMessage; newUser: boolean }> | undefined;
@@ -50,10 +47,15 @@ export class Monitor implements PipelineObserver {
   private recountAgain = false;
 
   constructor(private readonly deps: MonitorDeps) {
-    this.stageStore = deps.prom.stageDuration.labels({ stage: 'store' });
-    this.stageGenerate = deps.prom.stageDuration.labels({ stage: 'generate' });
-    this.stageSend = deps.prom.stageDuration.labels({ stage: 'send' });
-    this.stageWrite = deps.prom.stageDuration.labels({ stage: 'write' });
+    const child = (stage: ReplyStage) => deps.prom.stageDuration.labels({ stage });
+    this.stage = {
+      queue: child('queue'),
+      profile: child('profile'),
+      generate: child('generate'),
+      send: child('send'),
+      store: child('store'),
+      other: child('other'),
+    };
   }
 
   private messageCounter(kind: string, status: string) {
@@ -80,9 +82,13 @@ export class Monitor implements PipelineObserver {
     });
     this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
-    this.stageStore.observe(info.stages.storeMs / 1000);
-    this.stageGenerate.observe(info.stages.generateMs / 1000);
-    this.stageSend.observe(info.stages.sendMs / 1000);
+    const st = info.stages;
+    this.stage.queue.observe(st.queueMs / 1000);
+    this.stage.profile.observe(st.profileMs / 1000);
+    this.stage.generate.observe(st.generateMs / 1000);
+    this.stage.send.observe(st.sendMs / 1000);
+    this.stage.store.observe(st.storeMs / 1000);
+    this.stage.other.observe(otherMs(message.response_time, st) / 1000);
     sse.publish(message);
     link.emit('message:processed', message);
     this.scheduleMetricsEmit();
@@ -142,7 +148,7 @@ export class Monitor implements PipelineObserver {
   }
 
   storeLatency(ms: number): void {
-    this.stageWrite.observe(ms / 1000);
+    this.deps.prom.conversationWrite.observe(ms / 1000);
   }
 
   /** `GET /debug/metrics`: the plan's fields plus percentiles, failures, stages and self-metrics. */

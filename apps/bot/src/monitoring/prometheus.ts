@@ -40,8 +40,14 @@ export function createBotMetrics(instanceId: string) {
     }),
     stageDuration: new Histogram({
       name: 'botpulse_stage_duration_seconds',
-      help: 'Time per reply stage: store (inbox), generate (Gemini or rules), send (Send API), write (conversation batch)',
+      help: 'Response time by stage, adding up to botpulse_response_time_seconds: queue (behind earlier messages or the concurrency limit), profile (User Profile API), generate (Gemini or rules), send (Send API), store (inbox write and conversation lookup), other (remainder)',
       labelNames: ['stage'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    conversationWrite: new Histogram({
+      name: 'botpulse_conversation_write_seconds',
+      help: 'One batch write of answered conversations (after the replies are sent, outside the response time)',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),

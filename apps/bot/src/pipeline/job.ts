@@ -15,5 +15,7 @@ export interface ReplyJob {
   receivedHr?: number;
   /** how long storing it in the inbox took */
   storeMs: number | null;
+  /** performance.now() when it was handed to the reply queue (set by the dispatcher) */
+  dispatchedHr?: number;
   attempts: number;
 }

@@ -8,6 +8,7 @@ import {
   type JobContext,
   type NewConversation,
 } from '@botpulse/db';
+import type { StageTimesMs } from '@botpulse/metrics';
 import type { ConversationStatus, ErrorEvent, FailureStage, ProcessedMessage } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import type { GeminiClient } from '../clients/gemini';
@@ -21,11 +22,8 @@ import type { ReplyJob } from './job';
 import type { ProfileService } from './profiles';
 import { redactPii } from './redact';
 
-export interface StageTimes {
-  storeMs: number;
-  generateMs: number;
-  sendMs: number;
-}
+/** Where one reply's time went (ms); `other` is the response time's remainder. */
+export type StageTimes = StageTimesMs;
 
 /** Who hears about answered messages and failures (collector, Prometheus, SSE, admin link). */
 export interface PipelineObserver {
@@ -69,14 +67,27 @@ export class ReplyPipeline {
 
   async handle(job: ReplyJob): Promise<void> {
     const { deps } = this;
+    // The stages follow one another, each from the end of the one before, so they add up to the
+    // response time. Queue: from the hand-over to the reply queue until this job's turn came.
+    const startedHr = performance.now();
+    const queueMs = job.dispatchedHr !== undefined ? startedHr - job.dispatchedHr : 0;
     const context = await this.context.write({ psid: job.senderId, mid: job.dedupKey });
     if (context.answered) {
       // A duplicate that slipped in as the original was being stored: answered already.
       await deleteInboxEvents(deps.db, [job.inboxId]);
       return;
     }
+    const contextHr = performance.now();
     const text = messageText(job.event);
     const profile = await deps.profiles.lookup(job.senderId, context);
+    const profileMs = performance.now() - contextHr;
+    // Store: the inbox write before Meta's 200 (receipt → hand-over; after a restart only the
+    // write itself is known) and the conversation lookup above.
+    const inboxMs =
+      job.receivedHr !== undefined && job.dispatchedHr !== undefined
+        ? job.dispatchedHr - job.receivedHr
+        : (job.storeMs ?? 0);
+    const storeMs = inboxMs + (contextHr - startedHr);
 
     let status: ConversationStatus = 'replied';
     let error: string | null = null;
@@ -135,7 +146,9 @@ export class ReplyPipeline {
       timestamp: new Date(job.timestampMs).toISOString(),
       received_at: new Date(job.receivedAtMs).toISOString(),
       response_time_ms: responseTimeMs,
-      store_ms: job.storeMs,
+      queue_ms: queueMs,
+      profile_ms: profileMs,
+      store_ms: storeMs,
       generate_ms: generateMs,
       send_ms: sendMs,
       status,
@@ -159,7 +172,7 @@ export class ReplyPipeline {
         status,
         instance_id: deps.instanceId,
       },
-      { newUser: stored.new_user, stages: { storeMs: job.storeMs ?? 0, generateMs, sendMs } },
+      { newUser: stored.new_user, stages: { queueMs, profileMs, generateMs, sendMs, storeMs } },
     );
   }
 

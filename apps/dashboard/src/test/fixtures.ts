@@ -65,9 +65,12 @@ export function makeTotals(
       active_last_30_min: 7,
     },
     stages: {
-      store: { avg_ms: 4.2, p95_ms: 9 },
+      queue: { avg_ms: 0, p95_ms: 0 },
+      profile: { avg_ms: 4.3, p95_ms: 12 },
       generate: { avg_ms: 1100, p95_ms: 2800 },
       send: { avg_ms: 320, p95_ms: 600 },
+      store: { avg_ms: 4.2, p95_ms: 9 },
+      other: { avg_ms: 4.2, p95_ms: 9 },
     },
   };
 }

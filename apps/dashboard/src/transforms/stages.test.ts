@@ -2,17 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { stageBreakdown } from './stages';
 
 describe('stageBreakdown', () => {
-  it('splits the reply time into proportional segments', () => {
+  it('splits the response time into proportional segments, every stage listed in words', () => {
     const segments = stageBreakdown({
-      store: { avg_ms: 10, p95_ms: 20 },
-      generate: { avg_ms: 60, p95_ms: 90 },
+      queue: { avg_ms: 700, p95_ms: 900 },
+      profile: { avg_ms: 20, p95_ms: 40 },
+      generate: { avg_ms: 50, p95_ms: 90 },
       send: { avg_ms: 30, p95_ms: 45 },
+      store: { avg_ms: 200, p95_ms: 300 },
+      other: { avg_ms: 0, p95_ms: 0 },
     });
     expect(segments.map((s) => [s.stage, Math.round(s.pct)])).toEqual([
-      ['store', 10],
-      ['generate', 60],
-      ['send', 30],
+      ['queue', 70],
+      ['profile', 2],
+      ['generate', 5],
+      ['send', 3],
+      ['store', 20],
+      ['other', 0],
     ]);
+    expect(segments[0]!.label).toBe('Waiting behind earlier messages');
   });
   it('is empty without data and zero-width when nothing was timed', () => {
     expect(stageBreakdown(null)).toEqual([]);

@@ -14,6 +14,9 @@ export interface NewConversation {
   original_timestamp?: string | null;
   received_at: string;
   response_time_ms: number;
+  /** stage times (ms), see `REPLY_STAGES`; the remainder of response_time_ms is `other` */
+  queue_ms: number | null;
+  profile_ms: number | null;
   store_ms: number | null;
   generate_ms: number | null;
   send_ms: number | null;

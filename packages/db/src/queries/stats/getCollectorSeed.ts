@@ -1,4 +1,4 @@
-import type { CollectorSeed } from '@botpulse/metrics';
+import type { CollectorSeed, StageTimesMs } from '@botpulse/metrics';
 import type { Queryable } from '../../pool';
 
 /**
@@ -56,8 +56,9 @@ export async function getCollectorSeed(
         GROUP BY facebook_id`,
     [instanceId, now],
   );
-  const recent = await db.query<{ response_time_ms: number }>(
-    `SELECT response_time_ms FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
+  const recent = await db.query<StageRow>(
+    `SELECT response_time_ms, queue_ms, profile_ms, generate_ms, send_ms, store_ms
+         FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
     [instanceId],
   );
   return {
@@ -76,5 +77,27 @@ export async function getCollectorSeed(
     days: days.rows.map((r) => ({ dayStartMs: r.t, users: r.users })),
     users: lastSeen.rows.map((r) => ({ userId: r.facebook_id, lastSeenMs: r.t })),
     recentResponseTimes: recent.rows.map((r) => r.response_time_ms).reverse(),
+    recentStages: recent.rows.map(stageTimes).reverse(),
+  };
+}
+
+interface StageRow {
+  response_time_ms: number;
+  queue_ms: number | null;
+  profile_ms: number | null;
+  generate_ms: number | null;
+  send_ms: number | null;
+  store_ms: number | null;
+}
+
+/** A row's stage times; a row from before they were all kept (queue_ms null) has none. */
+function stageTimes(r: StageRow): StageTimesMs | null {
+  if (r.queue_ms === null) return null;
+  return {
+    queueMs: r.queue_ms,
+    profileMs: r.profile_ms ?? 0,
+    generateMs: r.generate_ms ?? 0,
+    sendMs: r.send_ms ?? 0,
+    storeMs: r.store_ms ?? 0,
   };
 }

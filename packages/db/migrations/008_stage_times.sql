@@ -1,0 +1,117 @@
+-- Up Migration
+
+-- A response time explained stage by stage, in history too (issue #15): each conversation keeps the
+-- time it spent waiting in the reply queue and in the User Profile API, beside the store, generate
+-- and send times it had already; the remainder of response_time_ms is `other`. Nullable columns
+-- without a default: adding them rewrites nothing.
+ALTER TABLE conversations ADD COLUMN queue_ms double precision, ADD COLUMN profile_ms double precision;
+
+CREATE OR REPLACE FUNCTION store_conversations(batch jsonb)
+RETURNS TABLE (mid text, id bigint, new_user boolean)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  PERFORM pg_advisory_xact_lock(7100001);
+  RETURN QUERY
+      WITH x AS (
+         SELECT * FROM jsonb_to_recordset(batch) AS x(
+           inbox_id bigint, mid text, facebook_id text, kind text, message_text text, reply_text text,
+           "timestamp" timestamptz, received_at timestamptz, response_time_ms float8, queue_ms float8,
+           profile_ms float8, store_ms float8, generate_ms float8, send_ms float8, status text, error text, instance_id text, profile jsonb, n int)
+       ),
+       u AS (
+         INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
+                                 first_seen, last_interaction)
+         SELECT facebook_id,
+                (array_agg(profile->>'first_name') FILTER (WHERE profile IS NOT NULL))[1],
+                (array_agg(profile->>'last_name') FILTER (WHERE profile IS NOT NULL))[1],
+                (array_agg(profile->>'profile_pic') FILTER (WHERE profile IS NOT NULL))[1],
+                CASE WHEN bool_or(profile IS NOT NULL) THEN now() END,
+                min("timestamp"), max("timestamp")
+           FROM x GROUP BY facebook_id ORDER BY facebook_id
+         ON CONFLICT (facebook_id) DO UPDATE SET
+           first_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.first_name ELSE EXCLUDED.first_name END,
+           last_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.last_name ELSE EXCLUDED.last_name END,
+           profile_pic = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.profile_pic ELSE EXCLUDED.profile_pic END,
+           profile_fetched_at = coalesce(EXCLUDED.profile_fetched_at, t.profile_fetched_at),
+           first_seen = least(t.first_seen, EXCLUDED.first_seen),
+           last_interaction = greatest(t.last_interaction, EXCLUDED.last_interaction)
+         RETURNING facebook_id, (xmax = 0) AS inserted
+       ),
+       c AS (
+         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                    response_time_ms, queue_ms, profile_ms, store_ms, generate_ms, send_ms,
+                                    status, error, instance_id)
+         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                response_time_ms, queue_ms, profile_ms, store_ms, generate_ms, send_ms,
+                status, error, instance_id
+           FROM x ORDER BY n
+         ON CONFLICT (mid) DO NOTHING
+         RETURNING id, mid
+       ),
+       -- Answered events leave the inbox (a DELETE writes less than marking them done; a late
+       -- duplicate is recognised by its conversation row before it is answered again).
+       i AS (
+         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
+       )
+       SELECT x.mid, c.id, coalesce(u.inserted, false) AS new_user
+         FROM x LEFT JOIN c ON c.mid = x.mid LEFT JOIN u ON u.facebook_id = x.facebook_id
+        ORDER BY x.n;
+END
+$fn$;
+
+-- Down Migration
+CREATE OR REPLACE FUNCTION store_conversations(batch jsonb)
+RETURNS TABLE (mid text, id bigint, new_user boolean)
+LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  PERFORM pg_advisory_xact_lock(7100001);
+  RETURN QUERY
+      WITH x AS (
+         SELECT * FROM jsonb_to_recordset(batch) AS x(
+           inbox_id bigint, mid text, facebook_id text, kind text, message_text text, reply_text text,
+           "timestamp" timestamptz, received_at timestamptz, response_time_ms float8, store_ms float8,
+           generate_ms float8, send_ms float8, status text, error text, instance_id text, profile jsonb, n int)
+       ),
+       u AS (
+         INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
+                                 first_seen, last_interaction)
+         SELECT facebook_id,
+                (array_agg(profile->>'first_name') FILTER (WHERE profile IS NOT NULL))[1],
+                (array_agg(profile->>'last_name') FILTER (WHERE profile IS NOT NULL))[1],
+                (array_agg(profile->>'profile_pic') FILTER (WHERE profile IS NOT NULL))[1],
+                CASE WHEN bool_or(profile IS NOT NULL) THEN now() END,
+                min("timestamp"), max("timestamp")
+           FROM x GROUP BY facebook_id ORDER BY facebook_id
+         ON CONFLICT (facebook_id) DO UPDATE SET
+           first_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.first_name ELSE EXCLUDED.first_name END,
+           last_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.last_name ELSE EXCLUDED.last_name END,
+           profile_pic = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.profile_pic ELSE EXCLUDED.profile_pic END,
+           profile_fetched_at = coalesce(EXCLUDED.profile_fetched_at, t.profile_fetched_at),
+           first_seen = least(t.first_seen, EXCLUDED.first_seen),
+           last_interaction = greatest(t.last_interaction, EXCLUDED.last_interaction)
+         RETURNING facebook_id, (xmax = 0) AS inserted
+       ),
+       c AS (
+         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                    response_time_ms, store_ms, generate_ms, send_ms, status, error, instance_id)
+         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                response_time_ms, store_ms, generate_ms, send_ms, status, error, instance_id
+           FROM x ORDER BY n
+         ON CONFLICT (mid) DO NOTHING
+         RETURNING id, mid
+       ),
+       -- Answered events leave the inbox (a DELETE writes less than marking them done; a late
+       -- duplicate is recognised by its conversation row before it is answered again).
+       i AS (
+         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
+       )
+       SELECT x.mid, c.id, coalesce(u.inserted, false) AS new_user
+         FROM x LEFT JOIN c ON c.mid = x.mid LEFT JOIN u ON u.facebook_id = x.facebook_id
+        ORDER BY x.n;
+END
+$fn$;
+
+
+ALTER TABLE conversations DROP COLUMN IF EXISTS queue_ms, DROP COLUMN IF EXISTS profile_ms;
