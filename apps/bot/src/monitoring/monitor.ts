@@ -48,6 +48,7 @@ export class Monitor implements PipelineObserver {
   private replay: Array<{ message: ProcessedMessage; newUser: boolean }> | undefined;
   private recounting: Promise<void> | undefined;
   private recountAgain = false;
+  private recountTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: MonitorDeps) {
     this.stageStore = deps.prom.stageDuration.labels({ stage: 'store' });
@@ -78,6 +79,7 @@ export class Monitor implements PipelineObserver {
       newUser: info.newUser,
       stages: info.stages,
     });
+    if (collector.takeUsersStale()) this.scheduleRecount();
     this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
     this.stageStore.observe(info.stages.storeMs / 1000);
@@ -130,6 +132,16 @@ export class Monitor implements PipelineObserver {
       this.recounting = undefined;
     });
     return this.recounting;
+  }
+
+  /** A recount soon, once for a burst of late events. */
+  private scheduleRecount() {
+    if (this.recountTimer) return;
+    this.recountTimer = setTimeout(() => {
+      this.recountTimer = undefined;
+      void this.recount();
+    }, 1_000);
+    this.recountTimer.unref();
   }
 
   failed(event: ErrorEvent): void {
@@ -210,6 +222,7 @@ export class Monitor implements PipelineObserver {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.metricsEmitTimer);
+    clearTimeout(this.recountTimer);
   }
 
   emitMetrics(): void {

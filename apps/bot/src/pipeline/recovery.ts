@@ -10,6 +10,11 @@ import { kindOf } from '../webhook/events';
 import type { ReplyJob } from './job';
 
 const LEASE_SECONDS = 120;
+
+function sentLater(event: Record<string, unknown>, eventMs: number): number | null {
+  const sent = event.timestamp;
+  return typeof sent === 'number' && sent > eventMs ? sent : null;
+}
 /** failures of the event itself (not claims, not database outages) before it is given up */
 export const MAX_ATTEMPTS = 5;
 
@@ -70,6 +75,8 @@ export class InboxRecovery {
           dedupKey: row.dedup_key,
           senderId: row.sender_id,
           timestampMs: row.event_ts.getTime(),
+          // event_ts is the clamped time; Meta's own is in the event when it was later.
+          originalTimestampMs: sentLater(row.event, row.event_ts.getTime()),
           kind: kindOf(row.event),
           event: row.event,
           receivedAtMs: row.received_at.getTime(),

@@ -133,6 +133,8 @@ export class ReplyPipeline {
       message_text: storedText,
       reply_text: storedReply,
       timestamp: new Date(job.timestampMs).toISOString(),
+      original_timestamp:
+        job.originalTimestampMs === null ? null : new Date(job.originalTimestampMs).toISOString(),
       received_at: new Date(job.receivedAtMs).toISOString(),
       response_time_ms: responseTimeMs,
       store_ms: job.storeMs,
