@@ -5,6 +5,8 @@ import {
   getJobContext,
   insertConversations,
   insertInboxEvents,
+  isDatabaseUnavailable,
+  isEventDataError,
   withClient,
 } from '@botpulse/db';
 import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
@@ -128,5 +130,35 @@ describe('an event claimed again and again (restarts, database blips)', () => {
       excludeIds: [],
     });
     expect(claimed.filter((c) => c.dedup_key === mid)).toEqual([]);
+  });
+});
+
+describe('a conversation the database refuses for its own data', () => {
+  it('is told apart from an outage (it may fail alone; an outage is retried)', async () => {
+    const psid = newPsid();
+    const mid = `m_nul_${psid}`;
+    const [row] = await insertInboxEvents(db, 'bot-1', [event(psid, mid)]);
+    const err = await insertConversations(db, [
+      {
+        inbox_id: row!.id,
+        mid,
+        facebook_id: psid,
+        kind: 'text',
+        message_text: 'a\u0000b',
+        reply_text: 'hello',
+        timestamp: new Date().toISOString(),
+        received_at: new Date().toISOString(),
+        response_time_ms: 1,
+        store_ms: null,
+        generate_ms: null,
+        send_ms: null,
+        status: 'replied',
+        error: null,
+        instance_id: 'bot-1',
+        profile: null,
+      },
+    ]).catch((e: unknown) => e);
+    expect(isEventDataError(err)).toBe(true);
+    expect(isDatabaseUnavailable(err)).toBe(false);
   });
 });

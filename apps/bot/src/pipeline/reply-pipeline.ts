@@ -5,6 +5,7 @@ import {
   getJobContext,
   type InsertedConversation,
   insertConversations,
+  isEventDataError,
   type JobContext,
   type NewConversation,
 } from '@botpulse/db';
@@ -20,6 +21,14 @@ import { BatchWriter } from './batch-writer';
 import type { ReplyJob } from './job';
 import type { ProfileService } from './profiles';
 import { redactPii } from './redact';
+
+/** The database refuses this message's own data (SQLSTATE class 22): retrying will not help. */
+export class UnstorableConversationError extends Error {
+  override name = 'UnstorableConversationError';
+}
+
+/** per row: stored (or skipped), refused for its own data, or to be retried (the database failed) */
+type StoreResult = InsertedConversation | { unstorable: Error } | { retry: Error };
 
 export interface StageTimes {
   storeMs: number;
@@ -57,7 +66,7 @@ const SEND_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 3000 };
  * Send API, then the conversation row; only a newly stored row is counted and emitted.
  */
 export class ReplyPipeline {
-  private readonly writer: BatchWriter<NewConversation, InsertedConversation>;
+  private readonly writer: BatchWriter<NewConversation, StoreResult>;
   private readonly context: BatchWriter<{ psid: string; mid: string }, JobContext>;
 
   constructor(private readonly deps: ReplyPipelineDeps) {
@@ -165,13 +174,19 @@ export class ReplyPipeline {
     );
   }
 
-  /** Conversation writes wait out a database outage: the message is acknowledged, it must land. */
+  /**
+   * Conversation writes wait out a database outage: the message is acknowledged, it must land. Only
+   * a message whose own data the database refuses fails (one of its attempts, see recovery).
+   */
   private async store(row: NewConversation): Promise<InsertedConversation> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writer.write(row);
+        const result = await this.writer.write(row);
+        if ('unstorable' in result) throw new UnstorableConversationError(result.unstorable.message);
+        if ('retry' in result) throw result.retry;
+        return result;
       } catch (err) {
-        if (this.deps.signal.aborted) throw err;
+        if (this.deps.signal.aborted || err instanceof UnstorableConversationError) throw err;
         if (attempt === 1 || attempt % 10 === 0) {
           this.deps.log.warn(
             { err: (err as Error).message, attempt },
@@ -183,7 +198,27 @@ export class ReplyPipeline {
     }
   }
 
-  private async timedInsert(rows: NewConversation[]) {
+  private async timedInsert(rows: NewConversation[]): Promise<StoreResult[]> {
+    try {
+      return await this.insertTimed(rows);
+    } catch (err) {
+      // One message with data the database refuses must not hold back the batch it is in, forever:
+      // store them one by one, and only that one fails.
+      if (!isEventDataError(err)) throw err;
+      const results: StoreResult[] = [];
+      for (const row of rows) {
+        try {
+          results.push(...(await this.insertTimed([row])));
+        } catch (one) {
+          // Rows stored before a database failure here keep their result; the rest are retried.
+          results.push(isEventDataError(one) ? { unstorable: one as Error } : { retry: one as Error });
+        }
+      }
+      return results;
+    }
+  }
+
+  private async insertTimed(rows: NewConversation[]) {
     const started = performance.now();
     const result = await insertConversations(this.deps.db, rows);
     this.deps.observer.storeLatency(performance.now() - started);
