@@ -1,4 +1,11 @@
-import { createPool, type Db, getCollectorSeed, migrate } from '@botpulse/db';
+import {
+  createPool,
+  type Db,
+  getCollectorSeed,
+  isDatabaseUnavailable,
+  migrate,
+  recordInboxFailure,
+} from '@botpulse/db';
 import { MetricsCollector } from '@botpulse/metrics';
 import {
   bearerToken,
@@ -154,9 +161,13 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     try {
       await pipeline.handle(job);
     } catch (err) {
-      // Left in the inbox: recovery picks it up again.
-      if (!abort.signal.aborted)
+      // Left in the inbox: recovery picks it up again. Only a failure of the event itself uses up
+      // one of its attempts; a database that is unavailable is waited out, however long.
+      if (!abort.signal.aborted) {
         log.error({ err: (err as Error).message, inboxId: job.inboxId }, 'reply pipeline failed');
+        if (!isDatabaseUnavailable(err))
+          await recordInboxFailure(db, job.inboxId, (err as Error).message).catch(() => {});
+      }
     } finally {
       inFlight.delete(job.inboxId);
     }

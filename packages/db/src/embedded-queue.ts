@@ -50,6 +50,13 @@ const COPY_FROM_STDIN = /(?:^|;)\s*COPY\b[^;]*\bFROM\s+STDIN\b/i;
 const COPY_REFUSAL =
   "DO $refuse$ BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = 'COPY FROM STDIN is not supported by the embedded database (one session shared by every client)', HINT = 'load with INSERT, or set DATABASE_URL to a PostgreSQL server for COPY'; END $refuse$";
 
+/**
+ * DISCARD ALL without its pg_advisory_unlock_all(): every client shares the one session, so a
+ * session-level advisory lock (node-pg-migrate's migration lock) belongs to all and must survive.
+ */
+const SESSION_RESET =
+  'CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES';
+
 /** The same message with its SQL replaced (a statement raising the COPY refusal). */
 function withSql(message: Uint8Array, sql: string): Uint8Array {
   const type = message[0]!;
@@ -76,7 +83,8 @@ function withSql(message: Uint8Array, sql: string): Uint8Array {
  * for as long as it is inside a transaction.
  *
  * The session is shared, so one client's session state must not leak into the others: when a
- * client changed it (SET search_path, set_config, PREPARE…), the session is reset (DISCARD ALL)
+ * client changed it (SET search_path, set_config, PREPARE…), the session is reset (DISCARD ALL but
+ * the advisory locks)
  * before another client's turn. Only then: resetting on every switch cost 25–60 % throughput.
  * COPY FROM STDIN is refused with SQLSTATE 0A000 (the protocol stays in sync).
  */
@@ -140,7 +148,7 @@ export class StickyQueryQueue {
         try {
           if (this.dirty !== null && this.dirty !== item.handlerId && !this.db.isInTransaction()) {
             this.dirty = null;
-            await this.db.exec('DISCARD ALL');
+            await this.db.exec(SESSION_RESET);
           }
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(message, {

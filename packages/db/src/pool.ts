@@ -67,6 +67,8 @@ export async function withClient<T>(db: Db, fn: (client: DbClient) => Promise<T>
     return await fn(client);
   } catch (err) {
     if (isDatabaseUnavailable(err)) broken ??= err as Error;
+    // A transaction `fn` left open must not go back to the pool (a no-op outside one).
+    else if (!broken) await client.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
     // A broken client keeps the listener: its socket may still report the failure after release.

@@ -262,3 +262,22 @@ describe('MetricsCollector.getHourlyMetrics and getDailyMetrics', () => {
     expect(collector.getDailyMetrics(30)).toHaveLength(7);
   });
 });
+
+describe('late events across an hour', () => {
+  it('counts the message in its own hour and says when distinct users need a recount', () => {
+    const { collector } = setup();
+    const boundary = START_MS - HOUR_MS;
+    collector.recordMessage('u1', boundary + 100, 10);
+    expect(collector.takeUsersStale()).toBe(false);
+    collector.recordMessage('u1', boundary - 100, 10);
+    const before = collector
+      .getHourlyMetrics(3)
+      .find((h) => h.hour === new Date(boundary - HOUR_MS).toISOString());
+    expect(before?.messages).toBe(1);
+    expect(collector.takeUsersStale()).toBe(true);
+    expect(collector.takeUsersStale()).toBe(false);
+    // Late within the same hour: the user is already in it, nothing uncertain.
+    collector.recordMessage('u1', boundary + 50, 10);
+    expect(collector.takeUsersStale()).toBe(false);
+  });
+});

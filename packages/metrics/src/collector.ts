@@ -57,6 +57,8 @@ export class MetricsCollector {
   private totalUsers = 0;
   /** Latest clock reading (epoch ms). */
   private clockMs = 0;
+  /** a late event may belong to an hour/day whose distinct users cannot be told from memory */
+  private usersStale = false;
 
   constructor(options: MetricsCollectorOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -103,6 +105,11 @@ export class MetricsCollector {
 
     const previousMinute = this.users.see(userId, minute);
     if (extra?.newUser ?? previousMinute < 0) this.totalUsers++;
+    // Late across an hour or day (00:00:00.100 arrived before 23:59:59.900): only the last-seen
+    // minute is kept, so whether the user is already in that earlier bucket is unknown. The
+    // message itself is counted in its own bucket; the caller recounts the users from the rows.
+    if (minute < previousMinute && hour < Math.floor(previousMinute / MINUTES_PER_HOUR))
+      this.usersStale = true;
     if (minute > previousMinute) {
       if (hourSlot >= 0 && hour > Math.floor(previousMinute / MINUTES_PER_HOUR)) {
         this.hours.columns.users[hourSlot]!++;
@@ -229,6 +236,13 @@ export class MetricsCollector {
     }
   }
 
+  /** Whether a late event left distinct-user counts uncertain since the last call (then recount). */
+  takeUsersStale(): boolean {
+    const stale = this.usersStale;
+    this.usersStale = false;
+    return stale;
+  }
+
   /** Periodic resync with the database's user count. */
   setTotalUsers(count: number): void {
     this.totalUsers = count;
@@ -301,6 +315,7 @@ export class MetricsCollector {
     this.totalMessages = 0;
     this.failedTotal = 0;
     this.totalUsers = 0;
+    this.usersStale = false;
   }
 }
 

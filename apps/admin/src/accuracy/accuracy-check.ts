@@ -30,7 +30,10 @@ export async function checkAccuracy(
 ): Promise<AccuracyReport> {
   const started = performance.now();
   const from = new Date(Math.floor(nowMs / DAY) * DAY - DAY);
-  const to = new Date(nowMs);
+  // Like with like: rollup slots and day periods hold whole slots and days, so the raw rows are
+  // read to the end of today too (a row stamped later today, kept from before event times were
+  // clamped, is in both or in neither; only hours that began before now are compared).
+  const to = new Date(Math.floor(nowMs / DAY) * DAY + DAY);
   const drifts: Drift[] = [];
 
   // Raw rows and rollups read in one snapshot: rollup + still-queued must equal raw exactly.

@@ -45,6 +45,7 @@ export class Monitor implements PipelineObserver {
   private replay: Array<{ message: ProcessedMessage; newUser: boolean }> | undefined;
   private recounting: Promise<void> | undefined;
   private recountAgain = false;
+  private recountTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: MonitorDeps) {
     const child = (stage: ReplyStage) => deps.prom.stageDuration.labels({ stage });
@@ -80,6 +81,7 @@ export class Monitor implements PipelineObserver {
       newUser: info.newUser,
       stages: info.stages,
     });
+    if (collector.takeUsersStale()) this.scheduleRecount();
     this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
     const st = info.stages;
@@ -136,6 +138,16 @@ export class Monitor implements PipelineObserver {
       this.recounting = undefined;
     });
     return this.recounting;
+  }
+
+  /** A recount soon, once for a burst of late events. */
+  private scheduleRecount() {
+    if (this.recountTimer) return;
+    this.recountTimer = setTimeout(() => {
+      this.recountTimer = undefined;
+      void this.recount();
+    }, 1_000);
+    this.recountTimer.unref();
   }
 
   failed(event: ErrorEvent): void {
@@ -216,6 +228,7 @@ export class Monitor implements PipelineObserver {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.metricsEmitTimer);
+    clearTimeout(this.recountTimer);
   }
 
   emitMetrics(): void {

@@ -32,6 +32,11 @@ export function createBotMetrics(instanceId: string) {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    webhookClockSkew: new Counter({
+      name: 'botpulse_webhook_clock_skew_total',
+      help: 'User events whose timestamp was more than 5 minutes ahead of the receipt (clamped to the receipt time)',
+      registers: [registry],
+    }),
     responseTime: new Histogram({
       name: 'botpulse_response_time_seconds',
       help: 'From webhook receipt to the reply sent',

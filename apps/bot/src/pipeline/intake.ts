@@ -107,6 +107,7 @@ export class Intake {
         dedupKey: source.dedupKey,
         senderId: source.senderId,
         timestampMs: source.timestampMs,
+        originalTimestampMs: source.originalTimestampMs,
         kind: source.kind,
         event: source.event,
         receivedAtMs: r.inserted.received_at.getTime(),

@@ -5,8 +5,10 @@ export interface ReplyJob {
   inboxId: number;
   dedupKey: string;
   senderId: string;
-  /** Meta's event time */
+  /** the event time (Meta's, clamped to the receipt: see webhook/event-time.ts) */
   timestampMs: number;
+  /** Meta's timestamp when it was later than the receipt, else null */
+  originalTimestampMs: number | null;
   kind: MessageKind;
   event: Record<string, unknown>;
   /** when the webhook received it (wall clock) */

@@ -10,7 +10,13 @@ import { kindOf } from '../webhook/events';
 import type { ReplyJob } from './job';
 
 const LEASE_SECONDS = 120;
-const MAX_ATTEMPTS = 5;
+
+function sentLater(event: Record<string, unknown>, eventMs: number): number | null {
+  const sent = event.timestamp;
+  return typeof sent === 'number' && sent > eventMs ? sent : null;
+}
+/** failures of the event itself (not claims, not database outages) before it is given up */
+export const MAX_ATTEMPTS = 5;
 
 /**
  * Picks up acknowledged events that were never answered: at start-up the ones this instance had
@@ -59,9 +65,9 @@ export class InboxRecovery {
       // A user's messages are answered in the order they arrived.
       rows.sort((a, b) => a.id - b.id);
       for (const row of rows) {
-        if (row.attempts > MAX_ATTEMPTS || !row.event) {
+        if (row.attempts >= MAX_ATTEMPTS || !row.event) {
           this.log.error({ inboxId: row.id, attempts: row.attempts }, 'giving up on an inbox event');
-          await markInboxDead(this.db, row.id, `gave up after ${row.attempts - 1} attempts`);
+          await markInboxDead(this.db, row.id, `gave up after ${row.attempts} failed attempts`);
           continue;
         }
         this.dispatch({
@@ -69,6 +75,8 @@ export class InboxRecovery {
           dedupKey: row.dedup_key,
           senderId: row.sender_id,
           timestampMs: row.event_ts.getTime(),
+          // event_ts is the clamped time; Meta's own is in the event when it was later.
+          originalTimestampMs: sentLater(row.event, row.event_ts.getTime()),
           kind: kindOf(row.event),
           event: row.event,
           receivedAtMs: row.received_at.getTime(),

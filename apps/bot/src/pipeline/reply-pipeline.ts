@@ -5,6 +5,7 @@ import {
   getJobContext,
   type InsertedConversation,
   insertConversations,
+  isEventDataError,
   type JobContext,
   type NewConversation,
 } from '@botpulse/db';
@@ -21,6 +22,14 @@ import { BatchWriter } from './batch-writer';
 import type { ReplyJob } from './job';
 import type { ProfileService } from './profiles';
 import { redactPii } from './redact';
+
+/** The database refuses this message's own data (SQLSTATE class 22): retrying will not help. */
+export class UnstorableConversationError extends Error {
+  override name = 'UnstorableConversationError';
+}
+
+/** per row: stored (or skipped), refused for its own data, or to be retried (the database failed) */
+type StoreResult = InsertedConversation | { unstorable: Error } | { retry: Error };
 
 /** Where one reply's time went (ms); `other` is the response time's remainder. */
 export type StageTimes = StageTimesMs;
@@ -55,7 +64,7 @@ const SEND_RETRY = { attempts: 3, baseDelayMs: 300, maxDelayMs: 3000 };
  * Send API, then the conversation row; only a newly stored row is counted and emitted.
  */
 export class ReplyPipeline {
-  private readonly writer: BatchWriter<NewConversation, InsertedConversation>;
+  private readonly writer: BatchWriter<NewConversation, StoreResult>;
   private readonly context: BatchWriter<{ psid: string; mid: string }, JobContext>;
 
   constructor(private readonly deps: ReplyPipelineDeps) {
@@ -144,6 +153,8 @@ export class ReplyPipeline {
       message_text: storedText,
       reply_text: storedReply,
       timestamp: new Date(job.timestampMs).toISOString(),
+      original_timestamp:
+        job.originalTimestampMs === null ? null : new Date(job.originalTimestampMs).toISOString(),
       received_at: new Date(job.receivedAtMs).toISOString(),
       response_time_ms: responseTimeMs,
       queue_ms: queueMs,
@@ -176,13 +187,19 @@ export class ReplyPipeline {
     );
   }
 
-  /** Conversation writes wait out a database outage: the message is acknowledged, it must land. */
+  /**
+   * Conversation writes wait out a database outage: the message is acknowledged, it must land. Only
+   * a message whose own data the database refuses fails (one of its attempts, see recovery).
+   */
   private async store(row: NewConversation): Promise<InsertedConversation> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.writer.write(row);
+        const result = await this.writer.write(row);
+        if ('unstorable' in result) throw new UnstorableConversationError(result.unstorable.message);
+        if ('retry' in result) throw result.retry;
+        return result;
       } catch (err) {
-        if (this.deps.signal.aborted) throw err;
+        if (this.deps.signal.aborted || err instanceof UnstorableConversationError) throw err;
         if (attempt === 1 || attempt % 10 === 0) {
           this.deps.log.warn(
             { err: (err as Error).message, attempt },
@@ -194,7 +211,27 @@ export class ReplyPipeline {
     }
   }
 
-  private async timedInsert(rows: NewConversation[]) {
+  private async timedInsert(rows: NewConversation[]): Promise<StoreResult[]> {
+    try {
+      return await this.insertTimed(rows);
+    } catch (err) {
+      // One message with data the database refuses must not hold back the batch it is in, forever:
+      // store them one by one, and only that one fails.
+      if (!isEventDataError(err)) throw err;
+      const results: StoreResult[] = [];
+      for (const row of rows) {
+        try {
+          results.push(...(await this.insertTimed([row])));
+        } catch (one) {
+          // Rows stored before a database failure here keep their result; the rest are retried.
+          results.push(isEventDataError(one) ? { unstorable: one as Error } : { retry: one as Error });
+        }
+      }
+      return results;
+    }
+  }
+
+  private async insertTimed(rows: NewConversation[]) {
     const started = performance.now();
     const result = await insertConversations(this.deps.db, rows);
     this.deps.observer.storeLatency(performance.now() - started);

@@ -114,7 +114,9 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRouteOptions> = async (app
         message: `object "${parsed.data.object}" is not handled (expected "page")`,
       });
     }
-    const { events, ignored } = extractUserEvents(parsed.data);
+    const { events, ignored } = extractUserEvents(parsed.data, Date.now());
+    const skewed = events.filter((e) => e.clockSkew).length;
+    if (skewed > 0) opts.prom.webhookClockSkew.inc(skewed);
     for (const [type, n] of Object.entries(ignored)) opts.prom.webhookEvents.inc({ type }, n);
     try {
       const { stored, duplicates, rejected } = await opts.intake.accept(events, req.receivedHr);

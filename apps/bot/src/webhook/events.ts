@@ -1,12 +1,17 @@
 import type { MessageKind } from '@botpulse/protocol';
 import { z } from 'zod';
+import { eventTime } from './event-time';
 
 /** A user event from a webhook, ready for the inbox. */
 export interface InboundEvent {
   dedupKey: string;
   senderId: string;
-  /** Meta's event time, epoch ms */
+  /** the event time, epoch ms: Meta's timestamp, clamped to the receipt time (see eventTime) */
   timestampMs: number;
+  /** Meta's timestamp when it was later than the receipt, else null */
+  originalTimestampMs: number | null;
+  /** more than a few minutes ahead of our clock */
+  clockSkew: boolean;
   kind: MessageKind;
   /** the messaging event as Meta sent it */
   event: Record<string, unknown>;
@@ -99,7 +104,10 @@ function bump(counts: Record<string, number>, key: string) {
  * attachments) or a `postback`. Deliveries, reads, echoes and malformed events are counted, not
  * stored. A malformed event does not sink the batch (Meta would retry it forever).
  */
-export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): ParsedWebhook {
+export function extractUserEvents(
+  body: z.infer<typeof webhookBodySchema>,
+  receivedMs: number = Date.now(),
+): ParsedWebhook {
   const events: InboundEvent[] = [];
   const ignored: Record<string, number> = {};
   for (const entry of body.entry) {
@@ -111,11 +119,17 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
         continue;
       }
       const ev = parsed.data;
-      const timestampMs = ev.timestamp ?? entry.time ?? Date.now();
-      if (!(timestampMs >= 0 && timestampMs <= MAX_TIME_MS)) {
+      const sentMs = ev.timestamp ?? entry.time ?? receivedMs;
+      if (!(sentMs >= 0 && sentMs <= MAX_TIME_MS)) {
         bump(ignored, 'malformed');
         continue;
       }
+      const time = eventTime(sentMs, receivedMs);
+      const timing = {
+        timestampMs: time.timestampMs,
+        originalTimestampMs: time.originalMs,
+        clockSkew: time.skewed,
+      };
       if (ev.message) {
         if (ev.message.is_echo) {
           bump(ignored, 'echo');
@@ -129,15 +143,16 @@ export function extractUserEvents(body: z.infer<typeof webhookBodySchema>): Pars
         events.push({
           dedupKey: ev.message.mid,
           senderId: ev.sender.id,
-          timestampMs,
+          ...timing,
           kind,
           event: raw as Record<string, unknown>,
         });
       } else if (ev.postback) {
         events.push({
-          dedupKey: ev.postback.mid ?? `pb:${ev.sender.id}:${timestampMs}`,
+          // Meta's own timestamp: its retries carry the same one.
+          dedupKey: ev.postback.mid ?? `pb:${ev.sender.id}:${sentMs}`,
           senderId: ev.sender.id,
-          timestampMs,
+          ...timing,
           kind: 'postback',
           event: raw as Record<string, unknown>,
         });

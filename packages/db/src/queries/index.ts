@@ -35,6 +35,7 @@ export * from './inbox/getJobContext';
 export * from './inbox/insertInboxEvents';
 export * from './inbox/markInboxDead';
 export * from './inbox/pruneProcessedInbox';
+export * from './inbox/recordInboxFailure';
 export * from './inbox/renewInboxClaims';
 export * from './monitoring/getMessageTotal';
 export * from './monitoring/getUserTotals';

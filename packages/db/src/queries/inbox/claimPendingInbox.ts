@@ -7,13 +7,15 @@ export interface ClaimedInboxEvent {
   event_ts: Date;
   event: Record<string, unknown>;
   received_at: Date;
+  /** failures of this event itself so far */
   attempts: number;
 }
 
 /**
  * Claims unprocessed inbox events for this instance: unclaimed ones, ones whose claim (lease) has
  * expired, and this instance's own claims older than `ownGraceSeconds` (0 at start-up: a previous
- * run of this instance claimed them and stopped).
+ * run of this instance claimed them and stopped). A claim is not an attempt: `attempts` counts only
+ * failures of the event itself (recordInboxFailure), so restarts and database blips use none up.
  */
 export async function claimPendingInbox(
   db: Queryable,
@@ -26,7 +28,7 @@ export async function claimPendingInbox(
   },
 ): Promise<ClaimedInboxEvent[]> {
   const { rows } = await db.query<ClaimedInboxEvent>(
-    `UPDATE inbox SET claimed_by = $1, claimed_at = now(), attempts = attempts + 1
+    `UPDATE inbox SET claimed_by = $1, claimed_at = now()
       WHERE id IN (
         SELECT id FROM inbox
          WHERE processed_at IS NULL

@@ -16,6 +16,7 @@ export interface InsertedInboxEvent {
 /**
  * Stores webhook events durably, claimed by the instance that received them. A `dedup_key` already
  * in the inbox or already answered in `conversations` is skipped: Meta's retries are stored once.
+ * Returns the rows really inserted, so callers count what was stored, not what was attempted.
  */
 export async function insertInboxEvents(
   db: Queryable,
@@ -31,5 +32,18 @@ export async function insertInboxEvents(
      RETURNING id, dedup_key, received_at`,
     [JSON.stringify(events), instanceId],
   );
-  return rows;
+  if (rows.length === 0) return rows;
+  // The NOT EXISTS above reads the statement's snapshot. A duplicate that waited on the inbox row
+  // of its original while that was being answered (store_conversations deletes the inbox row and
+  // inserts the conversation in one commit) is inserted anyway: this statement's fresh snapshot
+  // sees the conversation, removes the duplicate, and it is not counted as a new message.
+  const { rows: late } = await db.query<{ id: number }>(
+    `DELETE FROM inbox i USING conversations c
+      WHERE i.id = ANY ($1::bigint[]) AND c.mid = i.dedup_key
+      RETURNING i.id`,
+    [rows.map((r) => r.id)],
+  );
+  if (late.length === 0) return rows;
+  const gone = new Set(late.map((r) => Number(r.id)));
+  return rows.filter((r) => !gone.has(Number(r.id)));
 }
