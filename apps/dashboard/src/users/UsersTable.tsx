@@ -43,7 +43,7 @@ function UserRow({
             onClick={() => onDelete(user)}
           >
             {/* The visible words start the accessible name (WCAG 2.5.3, label in name). */}
-            Delete all data<span className="visually-hidden"> of {user.name ?? user.user_id}</span>
+            Delete all data <span className="visually-hidden">of {user.name ?? user.user_id}</span>
           </button>
         ) : null}
       </td>
