@@ -75,7 +75,10 @@ describe('volumeSeries', () => {
     expect(points[5]).toMatchObject({ complete: 105, soFar: 105 });
     expect(points[4]).toMatchObject({ complete: 500, soFar: null, anomaly: 'spike' });
     // the trend compares the six whole days with their six aligned days only
-    expect(sumCompleteMessages(points)).toEqual({ current: 100 + 101 + 102 + 103 + 500 + 105, previous: 480 });
+    expect(sumCompleteMessages(points)).toEqual({
+      current: 100 + 101 + 102 + 103 + 500 + 105,
+      previous: 480,
+    });
     expect(describeVolume(points, 'day')).toContain('8 Mar is still running: 12 so far');
   });
   it('has no "so far" line when every bucket is over', () => {
