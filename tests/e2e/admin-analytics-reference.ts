@@ -36,6 +36,9 @@ function rng(seed: number) {
   };
 }
 
+/** Buckets of history before a range that join the anomaly baseline (the API's contract). */
+const TRAILING: Record<Granularity, number> = { hour: 168, day: 28, week: 12, month: 12 };
+
 const FIRST_NAMES = ['Ana', 'Bo', 'Chloé', 'Dmitri', 'Eun-ji', 'Farah', 'Gus', 'Hana'];
 
 export function people(n: number, prefix: string): Person[] {
@@ -151,9 +154,10 @@ export class Reference {
     return out;
   }
 
+  /** The ranges asked here lie in the past: `previous` is the whole previous period. */
   overview(
     q: RangeQuery,
-  ): Omit<OverviewResponse, 'current' | 'previous'> & { current: CountSet; previous: CountSet } {
+  ): Omit<OverviewResponse, 'current' | 'previous' | 'as_of'> & { current: CountSet; previous: CountSet } {
     const r = range(q);
     const p = previous(r);
     const current = this.countSet(r.start.toMillis(), r.end.toMillis());
@@ -174,33 +178,52 @@ export class Reference {
         avg_response_time_ms: pct(current.avg_response_time_ms, prev.avg_response_time_ms),
       },
       sparklines: { messages: spark.map((b) => b.messages), users: spark.map((b) => b.users) },
+      previous_until: p.end.toISO()!,
+      sparklines_complete: spark.length,
     };
   }
 
+  /**
+   * Anomalies by their definition, computed the slow way: each bucket of the range (all complete
+   * here, the ranges lie in the past) against the mean and standard deviation (at least √mean) of
+   * every other bucket of the range and of the trailing window before it, from the first bucket
+   * with a message on, when there are at least 3 of them.
+   */
   timeline(
     q: RangeQuery & { granularity: Granularity },
-  ): Omit<TimelineResponse, 'mean' | 'std_dev' | 'from' | 'to'> {
+  ): Omit<TimelineResponse, 'mean' | 'std_dev' | 'from' | 'to' | 'as_of'> {
     const r = range(q);
     const p = previous(r);
-    const buckets = this.series(r.start, r.end, q.granularity);
-    const values = buckets.map((b) => b.messages);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    // Population standard deviation: the spread of these buckets, not an estimate of another's.
-    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
-    const anomalies =
-      values.length < 3 || sd === 0
-        ? []
-        : buckets.filter((b) => Math.abs(b.messages - mean) > 2 * sd).map((b) => b.start);
+    const g = q.granularity;
+    const buckets = this.series(r.start, r.end, g);
+    const unit = g === 'week' ? 'week' : g;
+    const trailEnd = r.start.startOf(unit, { useLocaleWeeks: false });
+    const trailing = this.series(trailEnd.minus({ [unit]: TRAILING[g] }), trailEnd, g);
+    const all = [...trailing, ...buckets].map((b) => b.messages);
+    const first = all.findIndex((v) => v > 0);
+    const anomalies: string[] = [];
+    buckets.forEach((b, j) => {
+      const i = trailing.length + j;
+      const others = first === -1 ? [] : all.filter((_, x) => x >= first && x !== i);
+      if (others.length < 3) return;
+      const mean = others.reduce((a, v) => a + v, 0) / others.length;
+      const sd = Math.max(
+        Math.sqrt(others.reduce((a, v) => a + (v - mean) ** 2, 0) / others.length),
+        Math.sqrt(mean),
+      );
+      if (sd > 0 && Math.abs(b.messages - mean) > 2 * sd) anomalies.push(b.start);
+    });
     return {
-      granularity: q.granularity,
+      granularity: g,
       tz: q.tz,
       buckets,
-      previous: this.series(p.start, p.end, q.granularity),
+      previous: this.series(p.start, p.end, g),
       anomalies,
+      baseline: { trailing_buckets: trailing.length, buckets: first === -1 ? 0 : all.length - first, k: 2 },
     };
   }
 
-  usersReport(q: RangeQuery & { page: number; page_size: number }): UsersResponse {
+  usersReport(q: RangeQuery & { page: number; page_size: number }): Omit<UsersResponse, 'as_of'> {
     const r = range(q);
     const s = r.start.toMillis();
     const e = r.end.toMillis();
@@ -307,8 +330,9 @@ type ReferenceOverview = ReturnType<Reference['overview']>;
 export function expectOverview(got: OverviewResponse, want: ReferenceOverview, where: string): void {
   // Instants come back in tz's notation: compare them as instants.
   const when = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? v : Date.parse(v));
-  const exact = (o: OverviewResponse | ReferenceOverview) => ({
+  const exact = ({ as_of: _asOf, ...o }: OverviewResponse | (ReferenceOverview & { as_of?: string })) => ({
     ...o,
+    previous_until: Date.parse(o.previous_until),
     from: when(o.from),
     to: when(o.to),
     current: { ...o.current, avg_response_time_ms: 0 },

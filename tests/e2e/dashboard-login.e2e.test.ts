@@ -32,6 +32,26 @@ describeWithBrowser('dashboard: signing in and out', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 
+  it('the server sends a visitor without a session cookie to /login at once, and the form does not wait for the session check', async () => {
+    const res = await fetch(`${stack.adminUrl}/analytics?granularity=week`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe(
+      `/login?next=${encodeURIComponent('/analytics?granularity=week')}`,
+    );
+    const home = await fetch(`${stack.adminUrl}/`, { redirect: 'manual' });
+    expect([home.status, home.headers.get('location')]).toEqual([302, '/login']);
+    // /login itself and the assets are served as before
+    expect((await fetch(`${stack.adminUrl}/login`, { redirect: 'manual' })).status).toBe(200);
+
+    // The session check never answers: the form is there anyway.
+    const { page, context } = await openPage(browser);
+    await page.route('**/api/auth/me', () => {});
+    await page.goto(`${stack.adminUrl}/analytics`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
+    await context.close();
+  });
+
   it('a wrong password says "Invalid username or password" and stays on /login', async () => {
     const { page } = tab;
     await loginThroughForm(page, stack, 'not-the-password');

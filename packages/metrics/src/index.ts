@@ -1,8 +1,15 @@
+export {
+  ANOMALY_K,
+  type AnomalyInput,
+  type AnomalyResult,
+  findAnomalies,
+  TRAILING_BUCKETS,
+} from './anomalies';
 export { CircularBuffer } from './circular-buffer';
 export { DAY_MS, HOUR_MS, MetricsCollector, MINUTE_MS } from './collector';
 export { NumberRing } from './number-ring';
 export { otherMs } from './stage-timings';
-export { changePct, findAnomalies, type MeanAndStdDev, meanAndStdDev, percentile } from './stats';
+export { changePct, type MeanAndStdDev, meanAndStdDev, percentile } from './stats';
 export type {
   CollectorSeed,
   CurrentStats,

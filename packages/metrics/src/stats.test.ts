@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changePct, findAnomalies, meanAndStdDev, percentile } from './stats';
+import { changePct, meanAndStdDev, percentile } from './stats';
 
 describe('percentile', () => {
   it('is 0 for no values', () => {
@@ -38,27 +38,6 @@ describe('meanAndStdDev', () => {
   it('is zero for no values and for a flat series', () => {
     expect(meanAndStdDev([])).toEqual({ mean: 0, stdDev: 0 });
     expect(meanAndStdDev([3, 3, 3])).toEqual({ mean: 3, stdDev: 0 });
-  });
-});
-
-describe('findAnomalies', () => {
-  it('finds values more than k standard deviations from the mean, high or low', () => {
-    const series = [10, 11, 9, 10, 10, 11, 9, 10, 60, 10];
-    expect(findAnomalies(series)).toEqual([8]);
-    const dip = [100, 101, 99, 100, 100, 101, 99, 100, 0, 100];
-    expect(findAnomalies(dip)).toEqual([8]);
-  });
-
-  it('honours k', () => {
-    const series = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-    expect(findAnomalies(series, 1)).toEqual([0, 1, 8, 9]);
-    expect(findAnomalies(series, 2)).toEqual([]);
-  });
-
-  it('finds none in a flat series or with fewer than 3 values', () => {
-    expect(findAnomalies([5, 5, 5, 5])).toEqual([]);
-    expect(findAnomalies([1, 1000])).toEqual([]);
-    expect(findAnomalies([])).toEqual([]);
   });
 });
 

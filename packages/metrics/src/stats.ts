@@ -35,21 +35,6 @@ export function meanAndStdDev(values: ArrayLike<number>): MeanAndStdDev {
   return { mean, stdDev: Math.sqrt(squares / n) };
 }
 
-/**
- * Indexes of values more than `k` standard deviations from the mean. Fewer than 3 values or a flat
- * series have no meaningful spread, so they yield none.
- */
-export function findAnomalies(values: ArrayLike<number>, k = 2): number[] {
-  if (values.length < 3) return [];
-  const { mean, stdDev } = meanAndStdDev(values);
-  if (stdDev === 0) return [];
-  const anomalies: number[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (Math.abs(values[i]! - mean) > k * stdDev) anomalies.push(i);
-  }
-  return anomalies;
-}
-
 /** Percent change from `previous` to `current`; null when `previous` is 0 (no finite change). */
 export function changePct(current: number, previous: number): number | null {
   if (previous === 0) return null;

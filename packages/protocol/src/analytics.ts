@@ -16,6 +16,16 @@ export interface OverviewResponse {
   /** null where the previous value is 0 (no meaningful percentage) */
   change_pct: { messages: number | null; users: number | null; avg_response_time_ms: number | null };
   sparklines: { messages: number[]; users: number[] };
+  /** when the answer was computed (ISO instant) */
+  as_of: string;
+  /**
+   * End of the stretch of the previous period that `previous` counts (ISO instant): while the
+   * current period is still running, the same elapsed part of the previous one, so a day that has
+   * only begun is not compared with a whole one; the previous period's end otherwise.
+   */
+  previous_until: string;
+  /** how many leading values of each sparkline are complete buckets; the rest are still filling */
+  sparklines_complete: number;
 }
 
 export interface Bucket {
@@ -23,6 +33,18 @@ export interface Bucket {
   start: string;
   messages: number;
   users: number;
+  /** true for a bucket that has not ended yet (the current one, "so far"); absent otherwise */
+  partial?: true;
+}
+
+/** What each timeline bucket is tested against to call it an anomaly. */
+export interface AnomalyBaseline {
+  /** buckets before the range that join the baseline (4 weeks of days, a week of hours, …) */
+  trailing_buckets: number;
+  /** complete buckets in the baseline in all (the range's and the trailing ones, before any traffic left out) */
+  buckets: number;
+  /** standard deviations that make an anomaly */
+  k: number;
 }
 
 /** `GET /api/analytics/timeline` */
@@ -33,10 +55,17 @@ export interface TimelineResponse {
   to: string;
   buckets: Bucket[];
   previous: Bucket[];
-  /** starts of buckets more than 2 standard deviations from the mean */
+  /**
+   * starts of complete buckets more than 2 standard deviations from a baseline that excludes them:
+   * the other complete buckets of the range and the trailing window before it (see `baseline`)
+   */
   anomalies: string[];
+  /** the baseline's mean and standard deviation (at least √mean) per bucket */
   mean: number;
   std_dev: number;
+  baseline: AnomalyBaseline;
+  /** when the answer was computed (ISO instant); buckets ending after it are `partial` */
+  as_of: string;
 }
 
 export interface TopUser {
@@ -61,6 +90,8 @@ export interface UsersResponse {
   page: number;
   page_size: number;
   total: number;
+  /** when the answer was computed (ISO instant): the day it falls in is still filling */
+  as_of: string;
 }
 
 export interface HeatmapCell {

@@ -9,7 +9,7 @@ import {
   getUserActivityPage,
   requestRollupZone,
 } from '@botpulse/db';
-import { changePct, findAnomalies, meanAndStdDev } from '@botpulse/metrics';
+import { ANOMALY_K, changePct, findAnomalies, TRAILING_BUCKETS } from '@botpulse/metrics';
 import type {
   Bucket,
   CountSet,
@@ -22,7 +22,7 @@ import type {
 } from '@botpulse/protocol';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, parseGranularity, parsePositiveInt, parseRange, previousRange } from './params';
-import { bucketsOf, periodCover, wholeDays } from './periods';
+import { bucketsOf, periodCover, UNIT, wholeDays } from './periods';
 
 type Query = Record<string, unknown>;
 
@@ -49,13 +49,17 @@ export class AnalyticsService {
 
   async overview(q: Query): Promise<OverviewResponse> {
     const range = parseRange(q);
+    const asOf = DateTime.now();
     const ready = await this.zoneReady(range.tz);
     const prev = previousRange(range);
+    // While this period is still running, compare it with the same elapsed part of the previous
+    // one: the first hour of today against the first hour of yesterday, never a whole day.
+    const previousUntil = sameElapsed(range, prev, asOf);
     const sparkGranularity = sparklineGranularity(range);
     const [current, previous, spark] = await Promise.all([
       this.countSet(range, ready),
-      this.countSet(prev, ready),
-      this.series(range, sparkGranularity, ready),
+      this.countSet({ ...prev, end: previousUntil }, ready),
+      this.series(range, sparkGranularity, ready, asOf),
     ]);
     return {
       from: range.from,
@@ -69,19 +73,29 @@ export class AnalyticsService {
         avg_response_time_ms: changePct(current.avg_response_time_ms, previous.avg_response_time_ms),
       },
       sparklines: { messages: spark.map((b) => b.messages), users: spark.map((b) => b.users) },
+      as_of: asOf.toUTC().toISO()!,
+      previous_until: previousUntil.toISO()!,
+      sparklines_complete: completeCount(spark),
     };
   }
 
   async timeline(q: Query): Promise<TimelineResponse> {
     const granularity = parseGranularity(q);
     const range = parseRange(q, { granularity });
+    const asOf = DateTime.now();
     const ready = await this.zoneReady(range.tz);
-    const [buckets, previous] = await Promise.all([
-      this.series(range, granularity, ready),
-      this.series(previousRange(range), granularity, ready),
+    const [buckets, previous, trailing] = await Promise.all([
+      this.series(range, granularity, ready, asOf),
+      this.series(previousRange(range), granularity, ready, asOf),
+      this.trailingCounts(range, granularity),
     ]);
-    const values = buckets.map((b) => b.messages);
-    const { mean, stdDev } = meanAndStdDev(values);
+    const values = [...trailing, ...buckets.map((b) => b.messages)];
+    const baseline = findAnomalies({
+      values,
+      rangeStart: trailing.length,
+      complete: trailing.length + completeCount(buckets),
+      k: ANOMALY_K,
+    });
     return {
       granularity,
       tz: range.tz,
@@ -89,14 +103,29 @@ export class AnalyticsService {
       to: range.to,
       buckets,
       previous,
-      anomalies: findAnomalies(values, 2).map((i) => buckets[i]!.start),
-      mean: round(mean),
-      std_dev: round(stdDev),
+      anomalies: baseline.anomalies.map((i) => buckets[i - trailing.length]!.start),
+      mean: round(baseline.mean),
+      std_dev: round(baseline.stdDev),
+      baseline: { trailing_buckets: trailing.length, buckets: baseline.baselineBuckets, k: ANOMALY_K },
+      as_of: asOf.toUTC().toISO()!,
     };
+  }
+
+  /**
+   * Messages per bucket in the whole buckets just before the range (TRAILING_BUCKETS of them): the
+   * history an anomaly is judged against besides the range itself.
+   */
+  private async trailingCounts(range: AnalyticsRange, granularity: Granularity): Promise<number[]> {
+    const unit = UNIT[granularity];
+    const end = range.start.startOf(unit, { useLocaleWeeks: false });
+    const start = end.minus({ [`${unit}s`]: TRAILING_BUCKETS[granularity] });
+    const counts = await getBucketMessageCounts(this.db, bucketsOf(start, end, granularity));
+    return counts.map((c) => c.messages);
   }
 
   async users(q: Query): Promise<UsersResponse> {
     const range = parseRange(q);
+    const asOf = DateTime.now();
     const page = parsePositiveInt(q, 'page', 1, 1_000_000);
     const pageSize = parsePositiveInt(q, 'page_size', 20, 100);
     const ready = await this.zoneReady(range.tz);
@@ -127,6 +156,7 @@ export class AnalyticsService {
       page,
       page_size: pageSize,
       total: summary.users,
+      as_of: asOf.toUTC().toISO()!,
     };
   }
 
@@ -145,14 +175,25 @@ export class AnalyticsService {
     return { tz: range.tz, from: range.from, to: range.to, cells };
   }
 
-  /** Messages and distinct users per bucket of the range. */
-  async series(range: AnalyticsRange, granularity: Granularity, zoneReady: boolean): Promise<Bucket[]> {
+  /** Messages and distinct users per bucket of the range; a bucket not over by `asOf` is `partial`. */
+  async series(
+    range: AnalyticsRange,
+    granularity: Granularity,
+    zoneReady: boolean,
+    asOf: DateTime = DateTime.now(),
+  ): Promise<Bucket[]> {
     const buckets = bucketsOf(range.start, range.end, granularity);
     const [counts, users] = await Promise.all([
       getBucketMessageCounts(this.db, buckets),
       this.bucketUsers(range.tz, granularity, buckets, zoneReady),
     ]);
-    return buckets.map((b, i) => ({ start: b.label, messages: counts[i]!.messages, users: users[i]! }));
+    const now = asOf.toMillis();
+    return buckets.map((b, i) => ({
+      start: b.label,
+      messages: counts[i]!.messages,
+      users: users[i]!,
+      ...(b.end.getTime() > now ? { partial: true as const } : {}),
+    }));
   }
 
   private async bucketUsers(
@@ -210,6 +251,26 @@ export class AnalyticsService {
       daysEnd: days?.daysEnd ?? endDate,
     };
   }
+}
+
+/**
+ * The instant in the previous period as far into it as `asOf` is into the current one: the same
+ * wall-clock time as many days earlier for calendar dates (a DST change between them does not shift
+ * it), the same duration earlier for instants; the whole previous period once this one is over.
+ */
+function sameElapsed(range: AnalyticsRange, prev: AnalyticsRange, asOf: DateTime): DateTime {
+  if (asOf >= range.end) return prev.end;
+  if (asOf <= range.start) return prev.start;
+  const now = asOf.setZone(range.tz);
+  if (range.kind === 'dates')
+    return now.minus({ days: Math.round(range.start.diff(prev.start, 'days').days) });
+  return now.minus({ milliseconds: range.start.toMillis() - prev.start.toMillis() });
+}
+
+/** How many leading buckets are over (a series is complete up to its first partial bucket). */
+function completeCount(buckets: readonly Bucket[]): number {
+  const i = buckets.findIndex((b) => b.partial);
+  return i === -1 ? buckets.length : i;
 }
 
 function sparklineGranularity(r: AnalyticsRange): Granularity {

@@ -13,7 +13,12 @@ export interface PeriodBucket {
   whole: boolean;
 }
 
-const UNIT: Record<Granularity, DateTimeUnit> = { hour: 'hour', day: 'day', week: 'week', month: 'month' };
+export const UNIT: Record<Granularity, DateTimeUnit> = {
+  hour: 'hour',
+  day: 'day',
+  week: 'week',
+  month: 'month',
+};
 
 export function formatLocal(d: DateTime): string {
   return d.toISO({ suppressMilliseconds: true, includeOffset: true })!;

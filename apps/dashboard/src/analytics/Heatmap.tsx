@@ -42,8 +42,10 @@ export function Heatmap({ cells }: { cells: readonly HeatmapCell[] }) {
               <span className="visually-hidden">Day</span>
             </th>
             {HOURS.map((hour) => (
-              <th key={hour} scope="col" className="heatmap-hour" aria-label={hourLabel(hour)}>
-                {hour % 3 === 0 ? hour : ''}
+              <th key={hour} scope="col" className="heatmap-hour">
+                {/* Every third hour is printed; the others are named for screen readers only. */}
+                {hour % 3 === 0 ? <span aria-hidden="true">{hour}</span> : null}
+                <span className="visually-hidden">{hourLabel(hour)}</span>
               </th>
             ))}
           </tr>

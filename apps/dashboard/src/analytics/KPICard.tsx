@@ -10,6 +10,8 @@ export interface KPICardProps {
   higherIsBetter: boolean;
   previousText: string;
   sparkline?: readonly number[];
+  /** how many leading sparkline values are complete buckets */
+  sparklineComplete?: number;
 }
 
 /** Plan 3.2.2: large number, % change vs the previous period with arrow and colour, sparkline. */
@@ -21,6 +23,7 @@ export function KPICard({
   higherIsBetter,
   previousText,
   sparkline,
+  sparklineComplete,
 }: KPICardProps) {
   const { tone } = trendOf(changePct, higherIsBetter);
   return (
@@ -35,6 +38,7 @@ export function KPICard({
         {sparkline?.length ? (
           <Sparkline
             values={sparkline}
+            complete={sparklineComplete}
             width={110}
             height={32}
             label={`${label} trend`}

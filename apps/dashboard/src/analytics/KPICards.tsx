@@ -34,7 +34,11 @@ export function KPICards({ query }: { query: RangeQuery }) {
       </div>
     );
   }
-  const { current, previous, change_pct, sparklines } = overview.data;
+  const { current, previous, change_pct, sparklines, sparklines_complete } = overview.data;
+  // While the range is still running, the previous figures stop as far into their period (the API's
+  // previous_until), so the change compares like with like.
+  const running = sparklines_complete < sparklines.messages.length;
+  const inPrevious = running ? 'in the same part of the previous period' : 'in the previous period';
   return (
     <div className={`kpi-grid${overview.isPlaceholderData ? ' is-stale' : ''}`}>
       <KPICard
@@ -43,8 +47,9 @@ export function KPICards({ query }: { query: RangeQuery }) {
         value={formatNumber(current.messages)}
         changePct={change_pct.messages}
         higherIsBetter
-        previousText={`${formatNumber(previous.messages)} in the previous period`}
+        previousText={`${formatNumber(previous.messages)} ${inPrevious}`}
         sparkline={sparklines.messages}
+        sparklineComplete={sparklines_complete}
       />
       <KPICard
         label="Unique users"
@@ -52,8 +57,9 @@ export function KPICards({ query }: { query: RangeQuery }) {
         value={formatNumber(current.users)}
         changePct={change_pct.users}
         higherIsBetter
-        previousText={`${formatNumber(previous.users)} in the previous period`}
+        previousText={`${formatNumber(previous.users)} ${inPrevious}`}
         sparkline={sparklines.users}
+        sparklineComplete={sparklines_complete}
       />
       <KPICard
         label="Avg response time"
@@ -61,8 +67,9 @@ export function KPICards({ query }: { query: RangeQuery }) {
         value={formatDurationMs(current.avg_response_time_ms)}
         changePct={change_pct.avg_response_time_ms}
         higherIsBetter={false}
-        previousText={`${formatDurationMs(previous.avg_response_time_ms)} in the previous period`}
+        previousText={`${formatDurationMs(previous.avg_response_time_ms)} ${inPrevious}`}
         sparkline={responseTimeSparkline(sparklines)}
+        sparklineComplete={sparklines_complete}
       />
     </div>
   );

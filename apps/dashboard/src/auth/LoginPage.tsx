@@ -42,6 +42,7 @@ export function LoginPage() {
     <main className="login-page">
       <form className="login-card" onSubmit={onSubmit} noValidate>
         <div className="login-brand">
+          <h1 className="visually-hidden">Sign in to Botpulse</h1>
           <Logo />
           <p className="login-tagline">Sign in to watch your bot live</p>
         </div>

@@ -2,18 +2,25 @@ import type { TimelineResponse } from '@botpulse/protocol';
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCompact } from '../transforms/format';
-import { volumeSeries } from '../transforms/volumeSeries';
+import { describeVolume, volumeSeries } from '../transforms/volumeSeries';
 import { ChartContainer } from './ChartContainer';
-import { axisStyle, chartColors, chartMargin } from './chartTheme';
+import { axisStyle, chartColors, chartMargin, SO_FAR_DASH } from './chartTheme';
 import { VolumeTooltip } from './VolumeTooltip';
 
-/** Monitoring: hourly messages over the last 24 h, the 24 h before dashed underneath. */
+/**
+ * Monitoring: hourly messages over the last 24 h, the 24 h before dashed underneath. The current
+ * hour is drawn dotted with an open end: it is the hour so far.
+ */
 export default function Volume24hChart({ timeline, height }: { timeline: TimelineResponse; height: number }) {
   const points = useMemo(() => volumeSeries(timeline), [timeline]);
   const labels = useMemo(() => new Map(points.map((p) => [p.at, p.label])), [points]);
   return (
-    <ChartContainer height={height}>
-      <LineChart data={points} margin={chartMargin}>
+    <ChartContainer
+      height={height}
+      label="Messages per hour, last 24 hours"
+      summary={describeVolume(points, 'hour')}
+    >
+      <LineChart data={points} margin={chartMargin} accessibilityLayer={false}>
         <CartesianGrid stroke={chartColors.grid} vertical={false} />
         <XAxis
           dataKey="at"
@@ -39,13 +46,38 @@ export default function Volume24hChart({ timeline, height }: { timeline: Timelin
         />
         <Line
           type="monotone"
-          dataKey="messages"
+          dataKey="complete"
           stroke={chartColors.current}
           strokeWidth={2.25}
           dot={false}
           activeDot={{ r: 4 }}
           isAnimationActive={false}
           name="Last 24 h"
+        />
+        <Line
+          type="monotone"
+          dataKey="soFar"
+          stroke={chartColors.current}
+          strokeWidth={2}
+          strokeDasharray={SO_FAR_DASH}
+          dot={(props: { cx?: number; cy?: number; index?: number }) =>
+            props.index === points.length - 1 && props.cx !== undefined && props.cy !== undefined ? (
+              <circle
+                key="so-far"
+                cx={props.cx}
+                cy={props.cy}
+                r={3.5}
+                fill="var(--surface)"
+                stroke={chartColors.current}
+                strokeWidth={2}
+              />
+            ) : (
+              <g key={`none-${props.index}`} />
+            )
+          }
+          activeDot={{ r: 4 }}
+          isAnimationActive={false}
+          name="This hour so far"
         />
       </LineChart>
     </ChartContainer>

@@ -2,12 +2,16 @@ import type { TimelineResponse } from '@botpulse/protocol';
 import { useId, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCompact } from '../transforms/format';
-import { volumeSeries } from '../transforms/volumeSeries';
+import { describeVolume, volumeSeries } from '../transforms/volumeSeries';
 import { ChartContainer } from './ChartContainer';
-import { axisStyle, chartColors, chartMargin } from './chartTheme';
+import { axisStyle, chartColors, chartMargin, SO_FAR_DASH } from './chartTheme';
+import { HatchPattern } from './HatchPattern';
 import { VolumeTooltip } from './VolumeTooltip';
 
-/** Analytics: message volume per bucket, previous period faint, anomalies ringed. */
+/**
+ * Analytics: message volume per bucket, previous period faint, anomalies ringed. The bucket still
+ * filling is dashed and hatched ("so far"), so a day that has only begun does not read as a collapse.
+ */
 export default function VolumeAreaChart({
   timeline,
   height,
@@ -15,17 +19,24 @@ export default function VolumeAreaChart({
   timeline: TimelineResponse;
   height: number;
 }) {
-  const gradientId = useId().replace(/:/g, '');
+  const id = useId().replace(/:/g, '');
+  const gradientId = `${id}-fill`;
+  const hatchId = `${id}-hatch`;
   const points = useMemo(() => volumeSeries(timeline), [timeline]);
   const labels = useMemo(() => new Map(points.map((p) => [p.at, p.label])), [points]);
   return (
-    <ChartContainer height={height}>
-      <ComposedChart data={points} margin={chartMargin}>
+    <ChartContainer
+      height={height}
+      label={`Messages per ${timeline.granularity}`}
+      summary={describeVolume(points, timeline.granularity)}
+    >
+      <ComposedChart data={points} margin={chartMargin} accessibilityLayer={false}>
         <defs>
           <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
             <stop offset="0%" stopColor={chartColors.current} stopOpacity={0.35} />
             <stop offset="100%" stopColor={chartColors.current} stopOpacity={0.02} />
           </linearGradient>
+          <HatchPattern id={hatchId} color={chartColors.current} />
         </defs>
         <CartesianGrid stroke={chartColors.grid} vertical={false} />
         <XAxis
@@ -52,13 +63,24 @@ export default function VolumeAreaChart({
         />
         <Area
           type="monotone"
-          dataKey="messages"
+          dataKey="complete"
           stroke={chartColors.current}
           strokeWidth={2.25}
           fill={`url(#${gradientId})`}
           isAnimationActive={false}
           activeDot={{ r: 4 }}
           name="Messages"
+        />
+        <Area
+          type="monotone"
+          dataKey="soFar"
+          stroke={chartColors.current}
+          strokeWidth={2}
+          strokeDasharray={SO_FAR_DASH}
+          fill={`url(#${hatchId})`}
+          isAnimationActive={false}
+          activeDot={{ r: 4 }}
+          name="So far"
         />
         {points
           .filter((p) => p.anomaly)

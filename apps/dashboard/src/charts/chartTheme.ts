@@ -20,3 +20,6 @@ export const axisStyle = {
 } as const satisfies { tick: { fill: string; fontSize: number }; tickLine: boolean; axisLine: boolean };
 
 export const chartMargin = { top: 8, right: 12, bottom: 0, left: 0 } as const;
+
+/** The dotted stroke of a bucket still filling ("so far"), in every chart and sparkline. */
+export const SO_FAR_DASH = '3 3';

@@ -39,12 +39,12 @@ export function Modal({ title, onClose, children, footer, wide }: ModalProps) {
         aria-modal="true"
         aria-labelledby={titleId}
       >
-        <header className="modal-header">
+        <div className="modal-header">
           <h2 id={titleId}>{title}</h2>
           <button type="button" className="btn btn-ghost btn-icon" onClick={onClose} aria-label="Close">
             ✕
           </button>
-        </header>
+        </div>
         <div className="modal-body">{children}</div>
         {footer ? <footer className="modal-footer">{footer}</footer> : null}
       </div>

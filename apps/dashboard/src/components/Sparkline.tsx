@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { SO_FAR_DASH } from '../charts/chartTheme';
 import { sparklineGeometry } from '../transforms/sparkline';
 
 export interface SparklineProps {
@@ -8,13 +9,22 @@ export interface SparklineProps {
   /** what the series is, for screen readers */
   label: string;
   tone?: 'accent' | 'good' | 'bad' | 'neutral';
+  /** how many leading values are complete; the rest (the bucket still filling) are drawn dashed */
+  complete?: number;
 }
 
 /** Plain SVG (no chart library) so cards on the first screen stay light. */
-export function Sparkline({ values, width = 120, height = 36, label, tone = 'accent' }: SparklineProps) {
+export function Sparkline({
+  values,
+  width = 120,
+  height = 36,
+  label,
+  tone = 'accent',
+  complete = values.length,
+}: SparklineProps) {
   const gradientId = useId();
-  const { line, area, last } = sparklineGeometry(values, width, height);
-  if (!line) return <svg className="sparkline" width={width} height={height} aria-hidden="true" />;
+  const { line, area, soFar, last, lastPartial } = sparklineGeometry(values, width, height, 2, complete);
+  if (!line && !soFar) return <svg className="sparkline" width={width} height={height} aria-hidden="true" />;
   return (
     <svg
       className={`sparkline sparkline-${tone}`}
@@ -22,7 +32,7 @@ export function Sparkline({ values, width = 120, height = 36, label, tone = 'acc
       height={height}
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label={label}
+      aria-label={lastPartial ? `${label} (last point: so far, still filling)` : label}
     >
       <defs>
         <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
@@ -39,7 +49,27 @@ export function Sparkline({ values, width = 120, height = 36, label, tone = 'acc
         strokeLinejoin="round"
         strokeLinecap="round"
       />
-      {last ? <circle cx={last.x} cy={last.y} r={2.5} fill="currentColor" /> : null}
+      {soFar ? (
+        <path
+          d={soFar}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={1.5}
+          strokeDasharray={SO_FAR_DASH}
+          strokeLinecap="round"
+          opacity={0.8}
+        />
+      ) : null}
+      {last ? (
+        <circle
+          cx={last.x}
+          cy={last.y}
+          r={2.5}
+          fill={lastPartial ? 'var(--surface)' : 'currentColor'}
+          stroke={lastPartial ? 'currentColor' : 'none'}
+          strokeWidth={1.5}
+        />
+      ) : null}
     </svg>
   );
 }

@@ -6,6 +6,7 @@ import { Sparkline } from '../components/Sparkline';
 import { useMetrics } from '../metrics/MetricsContext';
 import { addDays, localIsoDate } from '../transforms/dateRange';
 import { formatNumber } from '../transforms/format';
+import { completeDays } from '../transforms/incomplete';
 import { ActiveUsersList } from './ActiveUsersList';
 
 export function ActiveUsersCard() {
@@ -14,6 +15,13 @@ export function ActiveUsersCard() {
   const today = localIsoDate(new Date());
   const week = useUsers({ from: addDays(today, -6), to: today, tz: browserTimeZone() }, 1, 5);
   const perDay = week.data?.active_per_day.map((d) => d.users) ?? [];
+  const complete = week.data
+    ? completeDays(
+        week.data.active_per_day.map((d) => d.date),
+        week.data.as_of,
+        week.data.tz,
+      )
+    : perDay.length;
 
   return (
     <Card
@@ -44,7 +52,13 @@ export function ActiveUsersCard() {
         </div>
       </div>
       <div className="sparkline-row">
-        <Sparkline values={perDay} width={240} height={40} label="Active users per day, last 7 days" />
+        <Sparkline
+          values={perDay}
+          complete={complete}
+          width={240}
+          height={40}
+          label="Active users per day, last 7 days"
+        />
         <span className="muted small">7-day trend</span>
       </div>
       {listOpen ? <ActiveUsersList today={today} onClose={() => setListOpen(false)} /> : null}

@@ -10,14 +10,11 @@ import { useNow } from '../hooks/useNow';
 import { useMetrics } from '../metrics/MetricsContext';
 import { formatNumber } from '../transforms/format';
 import { last24Hours } from '../transforms/timeWindow';
+import { sumCompleteMessages, volumeSeries } from '../transforms/volumeSeries';
 
 const Volume24hChart = lazy(() => import('../charts/Volume24hChart'));
 const CHART_HEIGHT = 300;
 const HOUR_MS = 3_600_000;
-
-function sum(values: ReadonlyArray<{ messages: number }>): number {
-  return values.reduce((total, b) => total + b.messages, 0);
-}
 
 export function MessageVolumeCard() {
   const { totals } = useMetrics();
@@ -26,10 +23,15 @@ export function MessageVolumeCard() {
   const window = useMemo(() => last24Hours(hour * HOUR_MS), [hour]);
   const timeline = useTimeline({ ...window, tz: browserTimeZone() }, 'hour', { refetchIntervalMs: 60_000 });
   const data = timeline.data;
-  const change = data ? changePct(sum(data.buckets), sum(data.previous)) : null;
+  // The current hour has only begun: compare the complete hours with the same hours the day before.
+  const complete = useMemo(() => (data ? sumCompleteMessages(volumeSeries(data)) : null), [data]);
+  const change = complete ? changePct(complete.current, complete.previous) : null;
 
   return (
-    <Card title="Messages" subtitle="Last 24 hours, hourly, with the 24 hours before (dashed)">
+    <Card
+      title="Messages"
+      subtitle="Last 24 hours, hourly, with the 24 hours before (grey, dashed); this hour so far dotted"
+    >
       <div className="stat-row">
         <div className="stat stat-primary">
           <span className="stat-value" data-testid="total-messages">
@@ -48,7 +50,7 @@ export function MessageVolumeCard() {
             {totals ? formatNumber(totals.messages.last_24h) : '—'}
           </span>
           <span className="stat-label">last 24 h</span>
-          {data ? <TrendBadge changePct={change} suffix="vs previous 24 h" /> : null}
+          {data ? <TrendBadge changePct={change} suffix="vs the same hours the day before" /> : null}
         </div>
       </div>
       <div className="chart-slot" style={{ height: CHART_HEIGHT }} data-testid="volume-24h">

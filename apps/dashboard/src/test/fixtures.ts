@@ -133,6 +133,8 @@ export function makeTimeline(overrides: Partial<TimelineResponse> = {}): Timelin
     anomalies: ['2026-03-06T00:00:00Z'],
     mean: 160,
     std_dev: 140,
+    baseline: { trailing_buckets: 28, buckets: 35, k: 2 },
+    as_of: '2026-03-09T12:00:00.000Z',
     ...overrides,
   };
 }
@@ -146,6 +148,9 @@ export function makeOverview(overrides: Partial<OverviewResponse> = {}): Overvie
     previous: { messages: 10000, users: 700, avg_response_time_ms: 1000 },
     change_pct: { messages: 23.45, users: -3.14, avg_response_time_ms: 25.04 },
     sparklines: { messages: [1, 5, 3, 8, 6, 9, 12], users: [1, 2, 3, 2, 4, 3, 5] },
+    as_of: '2026-03-09T12:00:00.000Z',
+    previous_until: '2026-03-02T00:00:00Z',
+    sparklines_complete: 7,
     ...overrides,
   };
 }
@@ -168,6 +173,7 @@ export function makeUsers(overrides: Partial<UsersResponse> = {}): UsersResponse
     page: 1,
     page_size: 25,
     total: 2,
+    as_of: '2026-03-09T12:00:00.000Z',
     ...overrides,
   };
 }

@@ -18,4 +18,12 @@ describe('sparklineGeometry', () => {
   it('treats negative or non-finite values as zero', () => {
     expect(sparklineGeometry([-5, Number.NaN, 4], 20, 10, 0).line).toBe('M0,10 L10,10 L20,0');
   });
+  it('draws the buckets still filling as a separate "so far" stretch from the last complete point', () => {
+    const g = sparklineGeometry([0, 5, 10, 1], 106, 24, 2, 3);
+    expect(g.line).toBe('M2,22 L36,12 L70,2');
+    expect(g.area).toBe('M2,22 L36,12 L70,2 L70,22 L2,22 Z');
+    expect(g.soFar).toBe('M70,2 L104,20');
+    expect(g.lastPartial).toBe(true);
+    expect(sparklineGeometry([0, 5], 10, 10, 0).soFar).toBe('');
+  });
 });

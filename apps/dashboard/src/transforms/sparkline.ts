@@ -3,8 +3,12 @@ export interface SparklineGeometry {
   line: string;
   /** closed SVG path for the filled area under the line */
   area: string;
+  /** SVG path for the stretch still filling (dashed), from the last complete point on; '' if none */
+  soFar: string;
   /** the last point, to mark "now" */
   last: { x: number; y: number } | null;
+  /** whether the last point is a bucket still filling (drawn open) */
+  lastPartial: boolean;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -18,9 +22,11 @@ export function sparklineGeometry(
   width: number,
   height: number,
   pad = 2,
+  /** how many leading values are complete buckets; the rest are "so far" */
+  complete: number = values.length,
 ): SparklineGeometry {
   const clean = values.map((v) => (Number.isFinite(v) ? Math.max(0, v) : 0));
-  if (clean.length === 0) return { line: '', area: '', last: null };
+  if (clean.length === 0) return { line: '', area: '', soFar: '', last: null, lastPartial: false };
   const max = Math.max(...clean, 0);
   const innerW = width - pad * 2;
   const innerH = height - pad * 2;
@@ -29,10 +35,14 @@ export function sparklineGeometry(
     x: round(pad + (clean.length > 1 ? i * stepX : innerW / 2)),
     y: round(pad + innerH - (max > 0 ? (v / max) * innerH : 0)),
   }));
-  const line = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
-  const first = points[0]!;
-  const last = points[points.length - 1]!;
+  const path = (list: typeof points) => list.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ');
+  const whole = Math.max(0, Math.min(complete, points.length));
+  const solid = points.slice(0, whole);
+  const line = path(solid);
+  const soFar = whole < points.length ? path(points.slice(Math.max(0, whole - 1))) : '';
   const baseY = round(pad + innerH);
-  const area = `${line} L${last.x},${baseY} L${first.x},${baseY} Z`;
-  return { line, area, last };
+  const area = solid.length
+    ? `${line} L${solid[solid.length - 1]!.x},${baseY} L${solid[0]!.x},${baseY} Z`
+    : '';
+  return { line, area, soFar, last: points[points.length - 1]!, lastPartial: whole < points.length };
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makeTimeline } from '../test/fixtures';
-import { alignPrevious, bucketLabel, markAnomalies, sumMessages, volumeSeries } from './volumeSeries';
+import {
+  alignPrevious,
+  bucketLabel,
+  describeVolume,
+  markAnomalies,
+  sumCompleteMessages,
+  sumMessages,
+  volumeSeries,
+} from './volumeSeries';
 
 describe('alignPrevious', () => {
   it('puts bucket i of the previous period under bucket i of this one, in time order', () => {
@@ -55,5 +63,26 @@ describe('volumeSeries', () => {
     const points = volumeSeries(timeline);
     expect(points).toHaveLength(7);
     expect(points[2]).toMatchObject({ messages: 0, start: '2026-03-04T00:00:00Z' });
+  });
+  it('draws the bucket still filling apart ("so far"), never as an anomaly, joined to the last whole one', () => {
+    const timeline = makeTimeline();
+    // today, an hour in: 12 messages so far, and the server listed it (it must not, but if it did)
+    timeline.buckets[6] = { ...timeline.buckets[6]!, messages: 12, partial: true };
+    timeline.anomalies = [...timeline.anomalies, timeline.buckets[6]!.start];
+    const points = volumeSeries(timeline);
+    expect(points.map((p) => p.partial)).toEqual([false, false, false, false, false, false, true]);
+    expect(points[6]).toMatchObject({ messages: 12, complete: null, soFar: 12, anomaly: null });
+    expect(points[5]).toMatchObject({ complete: 105, soFar: 105 });
+    expect(points[4]).toMatchObject({ complete: 500, soFar: null, anomaly: 'spike' });
+    // the trend compares the six whole days with their six aligned days only
+    expect(sumCompleteMessages(points)).toEqual({
+      current: 100 + 101 + 102 + 103 + 500 + 105,
+      previous: 480,
+    });
+    expect(describeVolume(points, 'day')).toContain('8 Mar is still running: 12 so far');
+  });
+  it('has no "so far" line when every bucket is over', () => {
+    const points = volumeSeries(makeTimeline());
+    expect(points.every((p) => !p.partial && p.soFar === null && p.complete === p.messages)).toBe(true);
   });
 });

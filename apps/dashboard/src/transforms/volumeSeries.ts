@@ -13,6 +13,15 @@ export interface VolumePoint {
   previousMessages: number | null;
   previousStart: string | null;
   anomaly: 'spike' | 'dip' | null;
+  /** the bucket has not ended: `messages` is "so far", not a whole bucket */
+  partial: boolean;
+  /** what the solid line draws: complete buckets only */
+  complete: number | null;
+  /**
+   * what the dashed "so far" line draws: the partial buckets, joined to the last complete one so
+   * the line does not break
+   */
+  soFar: number | null;
 }
 
 /** Labels in the viewer's zone, sized to the bucket. */
@@ -39,7 +48,10 @@ export function alignPrevious(current: readonly Bucket[], previous: readonly Buc
   return current.map((_, i) => sorted[i] ?? null);
 }
 
-/** Anomalous buckets (> 2 std dev from the mean, decided by the server) as spikes or dips. */
+/**
+ * Anomalous buckets (> 2 std dev from the baseline, decided by the server) as spikes or dips. A
+ * partial bucket is never one, whatever it is sent with.
+ */
 export function markAnomalies(
   buckets: readonly Bucket[],
   anomalyStarts: readonly string[],
@@ -47,7 +59,7 @@ export function markAnomalies(
 ): Array<'spike' | 'dip' | null> {
   const anomalous = new Set(anomalyStarts.map((s) => Date.parse(s)));
   return buckets.map((b) => {
-    if (!anomalous.has(Date.parse(b.start))) return null;
+    if (b.partial || !anomalous.has(Date.parse(b.start))) return null;
     return b.messages >= mean ? 'spike' : 'dip';
   });
 }
@@ -57,17 +69,61 @@ export function volumeSeries(timeline: TimelineResponse, range?: ResolvedRange):
   const resolved = range ?? resolveRange(timeline.from, timeline.to, tz);
   const current = fillBuckets(timeline.buckets, resolved, granularity);
   const previous = alignPrevious(current, timeline.previous);
-  const anomalies = markAnomalies(current, timeline.anomalies, timeline.mean);
-  return current.map((bucket, i) => ({
-    at: Date.parse(bucket.start),
-    start: bucket.start,
-    label: bucketLabel(bucket.start, granularity, tz),
-    messages: bucket.messages,
-    users: bucket.users,
-    previousMessages: previous[i]?.messages ?? null,
-    previousStart: previous[i]?.start ?? null,
-    anomaly: anomalies[i] ?? null,
-  }));
+  // Everything from the first bucket still filling on is "so far" (a gap the client filled too).
+  const firstPartial = current.findIndex((b) => b.partial);
+  const completeCount = firstPartial === -1 ? current.length : firstPartial;
+  const marked = current.map((b, i) => (i >= completeCount ? { ...b, partial: true as const } : b));
+  const anomalies = markAnomalies(marked, timeline.anomalies, timeline.mean);
+  return marked.map((bucket, i) => {
+    const partial = i >= completeCount;
+    return {
+      at: Date.parse(bucket.start),
+      start: bucket.start,
+      label: bucketLabel(bucket.start, granularity, tz),
+      messages: bucket.messages,
+      users: bucket.users,
+      previousMessages: previous[i]?.messages ?? null,
+      previousStart: previous[i]?.start ?? null,
+      anomaly: anomalies[i] ?? null,
+      partial,
+      complete: partial ? null : bucket.messages,
+      soFar: partial || (i === completeCount - 1 && completeCount < marked.length) ? bucket.messages : null,
+    };
+  });
+}
+
+/**
+ * Current against previous over the complete buckets only, each against its aligned bucket of the
+ * previous period: an hour that has only begun is left out rather than compared with a whole one.
+ */
+export function sumCompleteMessages(points: readonly VolumePoint[]): { current: number; previous: number } {
+  return sumMessages(points.filter((p) => !p.partial));
+}
+
+/** A sentence that says what the chart shows, for screen readers (the chart itself is an image). */
+export function describeVolume(points: readonly VolumePoint[], unit: string): string {
+  if (points.length === 0) return 'No buckets in this range.';
+  const complete = points.filter((p) => !p.partial);
+  const total = points.reduce((sum, p) => sum + p.messages, 0);
+  const parts = [`${total.toLocaleString('en-US')} messages in ${points.length} ${unit}s`];
+  if (complete.length) {
+    const peak = complete.reduce((a, b) => (b.messages > a.messages ? b : a));
+    const low = complete.reduce((a, b) => (b.messages < a.messages ? b : a));
+    parts.push(
+      `busiest ${peak.label} with ${peak.messages.toLocaleString('en-US')}`,
+      `quietest ${low.label} with ${low.messages.toLocaleString('en-US')}`,
+    );
+  }
+  const partial = points.find((p) => p.partial);
+  if (partial)
+    parts.push(`${partial.label} is still running: ${partial.messages.toLocaleString('en-US')} so far`);
+  const anomalies = points.filter((p) => p.anomaly);
+  parts.push(
+    anomalies.length
+      ? `anomalies: ${anomalies.map((p) => `${p.label} (${p.anomaly === 'spike' ? 'unusually high' : 'unusually low'})`).join(', ')}`
+      : 'no anomalies',
+  );
+  return `${parts.join('; ')}.`;
 }
 
 export function sumMessages(points: readonly VolumePoint[]): { current: number; previous: number } {
