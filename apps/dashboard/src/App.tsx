@@ -9,6 +9,7 @@ import type { SocketFactory } from './socket/types';
 // Monitoring is the landing page and ships in the entry chunk; Analytics (and every chart) loads
 // on demand so the first screen stays small.
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
+const AlertsPage = lazy(() => import('./pages/AlertsPage'));
 
 export function App({ createSocket }: { createSocket?: SocketFactory }) {
   return (
@@ -23,6 +24,7 @@ export function App({ createSocket }: { createSocket?: SocketFactory }) {
       >
         <Route index element={<MonitoringPage />} />
         <Route path="analytics" element={<AnalyticsPage />} />
+        <Route path="alerts" element={<AlertsPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -11,6 +11,7 @@ import './styles/feedback.css';
 import './styles/data.css';
 import './styles/overlays.css';
 import './styles/layout.css';
+import './styles/alerts.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

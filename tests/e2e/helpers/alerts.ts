@@ -7,7 +7,11 @@ export function alertsApi(stack: Stack, cookie: string, baseUrl = () => stack.ad
   const call = async <T>(path: string, init: RequestInit = {}) => {
     const res = await fetch(baseUrl() + path, {
       ...init,
-      headers: { cookie, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        cookie,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers ?? {}),
+      },
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };

@@ -39,7 +39,7 @@ export function toQueryString(params: Record<string, QueryValue>): string {
 }
 
 export interface ApiFetchInit {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal;
 }

@@ -12,4 +12,6 @@ export const queryKeys = {
   users: (range: RangeQuery, page: number, pageSize: number) =>
     ['analytics', 'users', range, page, pageSize] as const,
   heatmap: (range: RangeQuery) => ['analytics', 'heatmap', range] as const,
+  alerts: ['alerts'] as const,
+  alertHistory: ['alerts', 'history'] as const,
 };

@@ -1,6 +1,7 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation, useNavigationType } from 'react-router-dom';
 import { Skeleton } from '../components/Skeleton';
+import { AlertBanner } from './AlertBanner';
 import { ConnectionBadge } from './ConnectionBadge';
 import { DemoBanner } from './DemoBanner';
 import { Logo } from './Logo';
@@ -40,6 +41,9 @@ export function AppShell() {
             <NavLink to="/analytics" className={navClass}>
               Analytics
             </NavLink>
+            <NavLink to="/alerts" className={navClass}>
+              Alerts
+            </NavLink>
           </nav>
           <div className="topbar-right">
             <ConnectionBadge />
@@ -47,6 +51,7 @@ export function AppShell() {
           </div>
         </div>
       </header>
+      <AlertBanner />
       <DemoBanner />
       <main className="main">
         <Suspense fallback={<Skeleton height={480} label="Loading page" />}>

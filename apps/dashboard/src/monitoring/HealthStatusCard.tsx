@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { useAlerts } from '../api/alerts';
 import { Card } from '../components/Card';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
@@ -9,6 +11,21 @@ import { DiagnosticsPanel } from './DiagnosticsPanel';
 import { ServiceIndicator } from './ServiceIndicator';
 import { OVERALL_WORDS, SERVICES, type ServiceKey } from './services';
 import { UptimeDisplay } from './UptimeDisplay';
+
+/** Beside the Bot dot: what the alert rules say, one click from the Alerts page. */
+function BotAlertsLink() {
+  const { data } = useAlerts();
+  const firing = data?.firing.length ?? 0;
+  return (
+    <Link
+      to="/alerts"
+      className={`health-alerts-link${firing > 0 ? ' health-alerts-link-firing' : ''}`}
+      data-testid="health-alerts-link"
+    >
+      {firing > 0 ? `${firing} alert${firing > 1 ? 's' : ''} firing` : 'Alerts: none firing'}
+    </Link>
+  );
+}
 
 export function HealthStatusCard() {
   const { health, instances, admin, status, error, retry } = useMetrics();
@@ -50,6 +67,7 @@ export function HealthStatusCard() {
             now={now}
           />
         ))}
+        <BotAlertsLink />
       </div>
       {selected ? <DiagnosticsPanel service={selected} onClose={() => setSelected(null)} /> : null}
     </Card>

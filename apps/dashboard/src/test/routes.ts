@@ -14,6 +14,7 @@ export function signedInRoutes(
     'GET /api/analytics/users': { body: makeUsers() },
     'GET /api/analytics/overview': { body: makeOverview() },
     'GET /api/analytics/heatmap': { body: makeHeatmap() },
+    'GET /api/alerts': { body: { rules: [], channels: [], silences: [], firing: [] } },
     ...overrides,
   };
 }

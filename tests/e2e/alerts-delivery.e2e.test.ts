@@ -1,0 +1,141 @@
+import { type Stack, startStack } from '@botpulse/tools/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AlertReceiver, startAlertReceiver } from '../../tools/src/fakes/alert-receivers';
+import { alertsApi, onlyRule } from './helpers/alerts';
+import { newPsid, postText } from './helpers/bot';
+
+// Delivery: flaps send nothing, silences mute but keep the history, receivers that fail (503),
+// throttle (429 Retry-After) or are down across an admin restart still get exactly one message.
+// NoMessages with a 2 s window is the trigger: quiet fires it, one message resolves it.
+
+let stack: Stack;
+let receiver: AlertReceiver;
+let receiverPort = 0;
+let api: ReturnType<typeof alertsApi>;
+
+beforeAll(async () => {
+  receiver = await startAlertReceiver();
+  receiverPort = receiver.port;
+  stack = await startStack({
+    env: {
+      ALERT_EVAL_SECONDS: '0.5',
+      ALERT_RETRY_BASE_MS: '200',
+      ALERT_RETRY_MAX_MS: '1000',
+      ALERT_SLACK_WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/slack`,
+    },
+  });
+  api = alertsApi(stack, await stack.login());
+  await onlyRule(api, 'NoMessages', { for_seconds: 0, window_seconds: 2 });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await receiver?.stop();
+});
+
+const texts = () => receiver.received('/slack').map((r) => (r.body as { text: string }).text);
+const firingSent = () => texts().filter((t) => t.includes('FIRING NoMessages'));
+
+/** Posts a message so NoMessages resolves; waits until it is resolved (or normal). */
+async function speak() {
+  await postText(stack, newPsid(), 'hello');
+  await stack.waitFor(
+    async () => ['resolved', 'normal'].includes((await api.rule('NoMessages')).state) || undefined,
+    'NoMessages resolved',
+  );
+}
+
+describe('alert delivery', () => {
+  it('a flap shorter than for_seconds sends nothing', async () => {
+    await api.setRule('NoMessages', { for_seconds: 30 });
+    await speak();
+    const before = receiver.received('/slack').length;
+    await api.until('NoMessages', 'pending', 10_000);
+    await postText(stack, newPsid(), 'back before for_seconds');
+    await api.until('NoMessages', 'normal', 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(receiver.received('/slack')).toHaveLength(before);
+    const states = (await api.history('NoMessages')).map((h) => h.state);
+    expect(states.slice(-2)).toEqual(['pending', 'normal']);
+    await api.setRule('NoMessages', { for_seconds: 0 });
+  });
+
+  it('a silence mutes notifications but the state is still tracked', async () => {
+    const until = new Date(Date.now() + 60_000).toISOString();
+    const created = await api.call<{ id: number }>('/api/alerts/silences', {
+      method: 'POST',
+      body: JSON.stringify({ alertname: 'NoMessages', until }),
+    });
+    expect(created.status).toBe(201);
+    expect((await api.rule('NoMessages')).silenced_until).toBe(until);
+    await speak();
+    const before = receiver.received('/slack').length;
+    await api.until('NoMessages', 'firing', 10_000);
+    await speak();
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(receiver.received('/slack')).toHaveLength(before);
+    const history = await api.history('NoMessages');
+    expect(history.slice(-3).map((h) => [h.state, h.silenced])).toEqual([
+      ['pending', true],
+      ['firing', true],
+      ['resolved', true],
+    ]);
+    expect((await api.call(`/api/alerts/silences/${created.body.id}`, { method: 'DELETE' })).status).toBe(
+      204,
+    );
+  });
+
+  it('a receiver answering 503 then 200 gets exactly one delivery', async () => {
+    await speak();
+    const before = receiver.received('/slack').length;
+    const sent = firingSent().length;
+    receiver.queue('/slack', { status: 503, body: { error: 'unavailable' } });
+    await api.until('NoMessages', 'firing', 10_000);
+    await stack.waitFor(() => firingSent().length === sent + 2 || undefined, 'the retry', 10_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Two requests: the refused one and the delivered one; nothing after the 200.
+    expect(receiver.received('/slack')).toHaveLength(before + 2);
+    const slack = (await api.overview()).channels.find((c) => c.type === 'slack')!;
+    expect(slack.last_error).toBe('HTTP 503 Service Unavailable');
+    expect(slack.failures).toBeGreaterThanOrEqual(1);
+    expect(slack.pending).toBe(0);
+  });
+
+  it('a 429 with Retry-After is honoured', async () => {
+    await speak();
+    const sent = firingSent().length;
+    receiver.queue('/slack', { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '2' } });
+    await api.until('NoMessages', 'firing', 10_000);
+    await stack.waitFor(() => firingSent().length === sent + 2 || undefined, 'the retry', 15_000);
+    const [refused, delivered] = receiver
+      .received('/slack')
+      .filter((r) => (r.body as { text: string }).text.includes('FIRING NoMessages'))
+      .slice(-2);
+    // The backoff alone would have retried after 200 ms.
+    expect(delivered!.at - refused!.at).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('a receiver down during the event and back later still gets it, across an admin restart', async () => {
+    await speak();
+    await receiver.stop();
+    await api.until('NoMessages', 'firing', 10_000);
+    // Attempts fail (connection refused) and stay queued.
+    await stack.waitFor(
+      async () => {
+        const slack = (await api.overview()).channels.find((c) => c.type === 'slack')!;
+        return slack.pending === 1 && slack.last_error === 'ECONNREFUSED' ? true : undefined;
+      },
+      'a refused attempt',
+      10_000,
+    );
+    await stack.admin!.kill();
+    receiver = await startAlertReceiver({ port: receiverPort });
+    await stack.startAdmin(stack.adminPort);
+    api = alertsApi(stack, await stack.login());
+    // The new receiver on the same port starts with an empty log: exactly the one late delivery.
+    await stack.waitFor(() => firingSent().length === 1 || undefined, 'the late delivery', 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(firingSent()).toHaveLength(1);
+    const slack = (await api.overview()).channels.find((c) => c.type === 'slack')!;
+    expect(slack.pending).toBe(0);
+  });
+});
