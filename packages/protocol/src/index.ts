@@ -1,5 +1,6 @@
 export * from './analytics';
 export * from './auth';
+export * from './conversations';
 export * from './events';
 export * from './health';
 export * from './messages';

@@ -22,7 +22,7 @@ import type {
 } from '@botpulse/protocol';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, parseGranularity, parsePositiveInt, parseRange, previousRange } from './params';
-import { bucketsOf, periodCover, wholeDays } from './periods';
+import { bucketsOf, formatLocal, periodCover, wholeDays } from './periods';
 
 type Query = Record<string, unknown>;
 
@@ -152,7 +152,14 @@ export class AnalyticsService {
       getBucketMessageCounts(this.db, buckets),
       this.bucketUsers(range.tz, granularity, buckets, zoneReady),
     ]);
-    return buckets.map((b, i) => ({ start: b.label, messages: counts[i]!.messages, users: users[i]! }));
+    const local = (d: Date) => formatLocal(DateTime.fromJSDate(d, { zone: range.tz }));
+    return buckets.map((b, i) => ({
+      start: b.label,
+      from: local(b.start),
+      to: local(b.end),
+      messages: counts[i]!.messages,
+      users: users[i]!,
+    }));
   }
 
   private async bucketUsers(
