@@ -9,6 +9,8 @@ import type { SocketFactory } from './socket/types';
 // Monitoring is the landing page and ships in the entry chunk; Analytics (and every chart) loads
 // on demand so the first screen stays small.
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
+const ConversationsPage = lazy(() => import('./pages/ConversationsPage'));
+const UserTranscriptPage = lazy(() => import('./pages/UserTranscriptPage'));
 
 export function App({ createSocket }: { createSocket?: SocketFactory }) {
   return (
@@ -23,6 +25,8 @@ export function App({ createSocket }: { createSocket?: SocketFactory }) {
       >
         <Route index element={<MonitoringPage />} />
         <Route path="analytics" element={<AnalyticsPage />} />
+        <Route path="conversations" element={<ConversationsPage />} />
+        <Route path="users/:id" element={<UserTranscriptPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

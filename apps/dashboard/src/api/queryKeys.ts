@@ -1,4 +1,4 @@
-import type { Granularity } from '@botpulse/protocol';
+import type { ConversationFilterParams, Granularity } from '@botpulse/protocol';
 import type { RangeQuery } from './range';
 
 /** All keys in one place so invalidation after a delete or a reconnect cannot miss one. */
@@ -12,4 +12,8 @@ export const queryKeys = {
   users: (range: RangeQuery, page: number, pageSize: number) =>
     ['analytics', 'users', range, page, pageSize] as const,
   heatmap: (range: RangeQuery) => ['analytics', 'heatmap', range] as const,
+  conversations: (filter: ConversationFilterParams) => ['conversations', 'search', filter] as const,
+  userProfile: (userId: string) => ['conversations', 'user', userId] as const,
+  transcript: (userId: string, around: number | null) =>
+    ['conversations', 'transcript', userId, around] as const,
 };

@@ -2,25 +2,37 @@ import type { TimelineResponse } from '@botpulse/protocol';
 import { useId, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCompact } from '../transforms/format';
-import { volumeSeries } from '../transforms/volumeSeries';
+import { type VolumePoint, volumeSeries } from '../transforms/volumeSeries';
 import { ChartContainer } from './ChartContainer';
 import { axisStyle, chartColors, chartMargin } from './chartTheme';
+import { pointAt } from './pointAt';
 import { VolumeTooltip } from './VolumeTooltip';
 
 /** Analytics: message volume per bucket, previous period faint, anomalies ringed. */
 export default function VolumeAreaChart({
   timeline,
   height,
+  onPoint,
 }: {
   timeline: TimelineResponse;
   height: number;
+  /** a click on a point: the explorer opens on that bucket's rows */
+  onPoint?: (point: VolumePoint) => void;
 }) {
   const gradientId = useId().replace(/:/g, '');
   const points = useMemo(() => volumeSeries(timeline), [timeline]);
   const labels = useMemo(() => new Map(points.map((p) => [p.at, p.label])), [points]);
   return (
     <ChartContainer height={height}>
-      <ComposedChart data={points} margin={chartMargin}>
+      <ComposedChart
+        data={points}
+        margin={chartMargin}
+        onClick={(state) => {
+          const point = pointAt(points, state);
+          if (point && onPoint) onPoint(point);
+        }}
+        style={onPoint ? { cursor: 'pointer' } : undefined}
+      >
         <defs>
           <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
             <stop offset="0%" stopColor={chartColors.current} stopOpacity={0.35} />

@@ -40,6 +40,9 @@ export function AppShell() {
             <NavLink to="/analytics" className={navClass}>
               Analytics
             </NavLink>
+            <NavLink to="/conversations" className={navClass}>
+              Conversations
+            </NavLink>
           </nav>
           <div className="topbar-right">
             <ConnectionBadge />
