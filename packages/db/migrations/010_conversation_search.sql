@@ -9,17 +9,17 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 -- The one definition of the searched text: the index and every query call this function, so the
 -- planner matches them (an SQL function this simple is inlined on both sides).
-CREATE FUNCTION conversation_search_text(message_text text, reply_text text) RETURNS text
+CREATE OR REPLACE FUNCTION conversation_search_text(message_text text, reply_text text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT lower(coalesce(message_text, '') || ' ' || coalesce(reply_text, ''))
 $$;
 
-CREATE INDEX idx_conversations_search ON conversations
+CREATE INDEX IF NOT EXISTS idx_conversations_search ON conversations
   USING gin (conversation_search_text(message_text, reply_text) gin_trgm_ops);
 
 -- Failures of a range ("failed in the last hour", status=failed over 90 days) without reading
 -- every replied row: a small partial index.
-CREATE INDEX idx_conversations_failed ON conversations ("timestamp" DESC, id DESC) WHERE status = 'failed';
+CREATE INDEX IF NOT EXISTS idx_conversations_failed ON conversations ("timestamp" DESC, id DESC) WHERE status = 'failed';
 
 -- Down Migration
 DROP INDEX IF EXISTS idx_conversations_failed;
