@@ -7,6 +7,7 @@ import { exitOnStartupError } from '@botpulse/runtime';
 import { ROOT } from '@botpulse/tools/testing';
 import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
+import { benchExplorer } from './cases/explorer';
 import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
 import { runScaling } from './cases/scaling';
@@ -21,7 +22,8 @@ postgres://postgres@127.0.0.1:5432/postgres), each in a fresh database that is d
 Prints a table and writes bench/results.json (numbers only).
 
   --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
-  --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard
+  --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard,
+                   explorer
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
@@ -37,6 +39,7 @@ const CASES = {
   memory: benchBotMemory,
   timeline: benchTimeline,
   dashboard: benchDashboard,
+  explorer: benchExplorer,
 } satisfies Record<string, (databaseUrl: string, quick: boolean) => Promise<Results>>;
 type CaseName = keyof typeof CASES;
 

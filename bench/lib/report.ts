@@ -12,6 +12,13 @@ export const TARGETS = {
   bot_rss_growth_mb_1m_users: { target: '≤ 100', ok: (v: number) => v <= 100, unit: 'MB' },
   dashboard_ready_ms: { target: '≤ 1,000', ok: (v: number) => v <= 1000, unit: 'ms' },
   dashboard_initial_js_gzip_kb: { target: '≤ 250', ok: (v: number) => v <= 250, unit: 'KB' },
+  explorer_search_p95_ms_10m: { target: '≤ 150', ok: (v: number) => v <= 150, unit: 'ms' },
+  explorer_rare_word_p95_ms_10m: { target: 'report', ok: () => true, unit: 'ms' },
+  explorer_page50_p95_ms_10m: { target: 'report', ok: () => true, unit: 'ms' },
+  explorer_transcript_p95_ms_10m: { target: 'report', ok: () => true, unit: 'ms' },
+  explorer_failed_90d_p95_ms_10m: { target: 'report', ok: () => true, unit: 'ms' },
+  explorer_index_mb_10m: { target: 'report', ok: () => true, unit: 'MB' },
+  explorer_table_mb_10m: { target: 'report', ok: () => true, unit: 'MB' },
 } as const;
 
 export type ResultKey = keyof typeof TARGETS;

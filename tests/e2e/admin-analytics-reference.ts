@@ -144,8 +144,12 @@ export class Reference {
       const s = Math.max(p.toMillis(), start.toMillis());
       const e = Math.min(next.toMillis(), end.toMillis());
       const m = this.between(s, e);
+      const local = (ms: number) =>
+        DateTime.fromMillis(ms, { zone: p.zone }).toISO({ suppressMilliseconds: true })!;
       out.push({
         start: p.toISO({ suppressMilliseconds: true })!,
+        from: local(s),
+        to: local(e),
         messages: m.length,
         users: new Set(m.map((x) => x.user)).size,
       });

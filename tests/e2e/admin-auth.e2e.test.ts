@@ -18,6 +18,9 @@ const PROTECTED: Array<[string, string]> = [
   ['GET', '/api/analytics/users'],
   ['GET', '/api/analytics/heatmap'],
   ['DELETE', '/api/users/6100000000000001'],
+  ['GET', '/api/conversations?q=x'],
+  ['GET', '/api/users/6100000000000001'],
+  ['GET', '/api/users/6100000000000001/conversations'],
   ['GET', '/api/no-such-route'],
 ];
 

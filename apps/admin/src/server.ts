@@ -35,6 +35,7 @@ import { LoginThrottle } from './auth/login-throttle';
 import { hashPassword } from './auth/passwords';
 import { SessionStore } from './auth/sessions';
 import type { AdminConfig } from './config';
+import { ConversationsService } from './conversations/conversations-service';
 import { DashboardState } from './monitoring/dashboard-state';
 import { ExportService } from './monitoring/export-service';
 import { FeedTail } from './monitoring/feed-tail';
@@ -46,6 +47,7 @@ import { RollupWorker } from './rollups/rollup-worker';
 import { alertRoutes } from './routes/alerts';
 import { analyticsRoutes } from './routes/analytics';
 import { authRoutes, loginRoute } from './routes/auth';
+import { conversationRoutes } from './routes/conversations';
 import { metricsRoute, refuseUnmatchedMetrics } from './routes/metrics';
 import { monitoringRoutes } from './routes/monitoring';
 import { staticRoutes } from './routes/static';
@@ -302,6 +304,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     await api.register(analyticsRoutes, { analytics });
     await api.register(userRoutes, { deletion });
     await api.register(alertRoutes, { alerts });
+    await api.register(conversationRoutes, { conversations: new ConversationsService(db) });
   });
   const prom = createAdminMetrics({
     dashboardClients: () => dashboards.sockets.size,

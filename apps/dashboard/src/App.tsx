@@ -10,6 +10,8 @@ import type { SocketFactory } from './socket/types';
 // on demand so the first screen stays small.
 const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage'));
 const AlertsPage = lazy(() => import('./pages/AlertsPage'));
+const ConversationsPage = lazy(() => import('./pages/ConversationsPage'));
+const UserTranscriptPage = lazy(() => import('./pages/UserTranscriptPage'));
 
 export function App({ createSocket }: { createSocket?: SocketFactory }) {
   return (
@@ -25,6 +27,8 @@ export function App({ createSocket }: { createSocket?: SocketFactory }) {
         <Route index element={<MonitoringPage />} />
         <Route path="analytics" element={<AnalyticsPage />} />
         <Route path="alerts" element={<AlertsPage />} />
+        <Route path="conversations" element={<ConversationsPage />} />
+        <Route path="users/:id" element={<UserTranscriptPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
 import { StickyQueryQueue } from './embedded-queue';
 
@@ -22,7 +23,8 @@ export async function startEmbeddedDatabase(options: {
   maxConnections?: number;
 }): Promise<EmbeddedDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ?? 'memory://');
+  // Extensions the migrations create must be loaded here (PGlite bundles them; pg_trgm: migration 010).
+  const db = await PGlite.create(options.dataDir ?? 'memory://', { extensions: { pg_trgm } });
   const queue = new StickyQueryQueue(db);
   const handlers = new Set<PGLiteSocketHandler>();
   const maxConnections = options.maxConnections ?? 200;

@@ -31,6 +31,13 @@ export interface OverviewResponse {
 export interface Bucket {
   /** local start in tz with its offset, e.g. 2026-03-08T00:00:00-08:00 */
   start: string;
+  /**
+   * The instants the bucket counts, [from, to), ISO with the offset in tz: the whole period, or its
+   * part inside the range. A drill-down opens the explorer on exactly these (`from`, `to`).
+   * Always sent by the server; optional for buckets a client fills in itself.
+   */
+  from?: string;
+  to?: string;
   messages: number;
   users: number;
   /** true for a bucket that has not ended yet (the current one, "so far"); absent otherwise */

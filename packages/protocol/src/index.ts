@@ -1,6 +1,7 @@
 export * from './alerts';
 export * from './analytics';
 export * from './auth';
+export * from './conversations';
 export * from './events';
 export * from './health';
 export * from './messages';

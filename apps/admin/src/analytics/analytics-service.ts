@@ -22,7 +22,7 @@ import type {
 } from '@botpulse/protocol';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, parseGranularity, parsePositiveInt, parseRange, previousRange } from './params';
-import { bucketsOf, periodCover, UNIT, wholeDays } from './periods';
+import { bucketsOf, formatLocal, periodCover, UNIT, wholeDays } from './periods';
 
 type Query = Record<string, unknown>;
 
@@ -188,8 +188,11 @@ export class AnalyticsService {
       this.bucketUsers(range.tz, granularity, buckets, zoneReady),
     ]);
     const now = asOf.toMillis();
+    const local = (d: Date) => formatLocal(DateTime.fromJSDate(d, { zone: range.tz }));
     return buckets.map((b, i) => ({
       start: b.label,
+      from: local(b.start),
+      to: local(b.end),
       messages: counts[i]!.messages,
       users: users[i]!,
       ...(b.end.getTime() > now ? { partial: true as const } : {}),

@@ -1,7 +1,14 @@
-import { type Db, getConversationsPage, getMetricsPage } from '@botpulse/db';
+import {
+  type ConversationFilter,
+  type ConversationKey,
+  type Db,
+  getConversationsPage,
+  getMetricsPage,
+} from '@botpulse/db';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, ParamError, parseRange } from '../analytics/params';
+import { parseConversationFilter } from '../conversations/filter-params';
 
 const PAGE = 2_000;
 
@@ -12,6 +19,8 @@ export interface ExportRequest {
   format: ExportFormat;
   type: ExportType;
   range: AnalyticsRange;
+  /** messages: the explorer's filter (the same parameters select the same rows) */
+  filter: ConversationFilter | null;
   filename: string;
 }
 
@@ -36,10 +45,11 @@ export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   const type = (q.type ?? 'messages') as string;
   if (type !== 'messages' && type !== 'metrics')
     throw new ParamError('type', `type: "${type}" is not one of messages, metrics`);
-  const range = parseRange(q);
+  const parsed = type === 'messages' ? parseConversationFilter(q) : null;
+  const range = parsed?.range ?? parseRange(q);
   const stamp = (s: string) => s.replace(/[:]/g, '').replace(/[^0-9A-Za-z.+-]/g, '_');
   const filename = `botpulse-${type}-${stamp(range.from)}_to_${stamp(range.to)}-${range.tz.replace(/\//g, '_')}.${format}`;
-  return { format, type, range, filename };
+  return { format, type, range, filter: parsed?.filter ?? null, filename };
 }
 
 const MESSAGE_COLUMNS = [
@@ -83,10 +93,10 @@ type Row = Record<string, string | number | null>;
 const CSV_OPTIONS = { record_delimiter: 'windows', quote_record_delimiter: true } as const;
 
 async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
-  const range = { start: req.range.start.toJSDate(), end: req.range.end.toJSDate() };
-  let after: { timestamp: Date; id: number } | null = null;
+  const filter = req.filter!;
+  let after: ConversationKey | null = null;
   for (;;) {
-    const page = await getConversationsPage(db, range, after, PAGE);
+    const page = await getConversationsPage(db, filter, after, PAGE);
     if (page.length === 0) return;
     yield page.map((r) => ({
       id: r.id,
@@ -101,7 +111,7 @@ async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
       instance_id: r.instance_id,
     }));
     const last = page.at(-1)!;
-    after = { timestamp: last.timestamp, id: last.id };
+    after = { tsUs: last.ts_us, id: last.id };
     if (page.length < PAGE) return;
   }
 }

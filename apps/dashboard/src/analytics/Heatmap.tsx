@@ -1,5 +1,13 @@
 import type { HeatmapCell } from '@botpulse/protocol';
-import { type CSSProperties, type SyntheticEvent, useMemo, useState } from 'react';
+import {
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  type SyntheticEvent,
+  useMemo,
+  useState,
+} from 'react';
+import { Link, useNavigate } from 'react-router-dom';
 import { formatNumber } from '../transforms/format';
 import { DAY_NAMES, heatmapGrid, heatmapIntensity, hourLabel } from '../transforms/heatmap';
 
@@ -10,7 +18,15 @@ function cellText(dow: number, hour: number, messages: number): string {
 }
 
 /** Day of week × hour of day in the viewer's zone, Monday first. */
-export function Heatmap({ cells }: { cells: readonly HeatmapCell[] }) {
+export function Heatmap({
+  cells,
+  cellLink,
+}: {
+  cells: readonly HeatmapCell[];
+  /** where a cell leads (the explorer on exactly its rows); cells are plain without it */
+  cellLink?: (dow: number, hour: number) => string;
+}) {
+  const navigate = useNavigate();
   const grid = useMemo(() => heatmapGrid(cells), [cells]);
   const [hover, setHover] = useState<{ dow: number; hour: number } | null>(null);
 
@@ -21,6 +37,16 @@ export function Heatmap({ cells }: { cells: readonly HeatmapCell[] }) {
     setHover({ dow: Number(cell.dataset.dow), hour: Number(cell.dataset.hour) });
   };
 
+  // One delegated click, like the hover: a cell opens the conversations behind its count.
+  // (Keyboard users have the "Read these messages" link under the grid: cells are no tab stops.)
+  const onClick = (e: MouseEvent<HTMLTableElement> | KeyboardEvent<HTMLTableElement>) => {
+    if ('key' in e && e.key !== 'Enter') return;
+    const cell = (e.target as HTMLElement).closest<HTMLElement>('td[data-dow]');
+    if (!cell || !cellLink) return;
+    navigate(cellLink(Number(cell.dataset.dow), Number(cell.dataset.hour)));
+  };
+  const shown = hover ?? grid.peak;
+
   const readout = hover
     ? cellText(hover.dow, hover.hour, grid.rows[hover.dow]?.[hover.hour] ?? 0)
     : grid.peak
@@ -30,7 +56,9 @@ export function Heatmap({ cells }: { cells: readonly HeatmapCell[] }) {
   return (
     <div className="heatmap-wrap">
       <table
-        className="heatmap"
+        className={`heatmap${cellLink ? ' heatmap-clickable' : ''}`}
+        onClick={onClick}
+        onKeyDown={onClick}
         onMouseOver={onPointer}
         onFocus={onPointer}
         onMouseLeave={() => setHover(null)}
@@ -78,6 +106,14 @@ export function Heatmap({ cells }: { cells: readonly HeatmapCell[] }) {
       <div className="heatmap-footer">
         <p className="heatmap-readout" aria-live="polite">
           {readout}
+          {cellLink && shown && (grid.rows[shown.dow]?.[shown.hour] ?? 0) > 0 ? (
+            <>
+              {' '}
+              <Link to={cellLink(shown.dow, shown.hour)} className="heatmap-open">
+                Read these messages
+              </Link>
+            </>
+          ) : null}
         </p>
         <div className="heatmap-scale" aria-hidden="true">
           <span>0</span>

@@ -1,10 +1,12 @@
 import type { Granularity } from '@botpulse/protocol';
 import { lazy, Suspense, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
 import type { RangeQuery } from '../api/range';
 import { useTimeline } from '../api/timeline';
 import { Card } from '../components/Card';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
+import { explorerPath } from '../conversations/links';
 import { describeRange } from '../transforms/dateRange';
 import { AnomalyLegend } from './AnomalyLegend';
 import { GranularityToggle } from './GranularityToggle';
@@ -26,6 +28,7 @@ export function MessageVolumeChartCard({
   onGranularity,
 }: MessageVolumeChartCardProps) {
   const timeline = useTimeline(query, granularity);
+  const navigate = useNavigate();
   const chartRef = useRef<HTMLDivElement>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const data = timeline.data;
@@ -65,7 +68,11 @@ export function MessageVolumeChartCard({
       >
         {data ? (
           <Suspense fallback={<Skeleton height={CHART_HEIGHT} label="Loading chart" />}>
-            <VolumeAreaChart timeline={data} height={CHART_HEIGHT} />
+            <VolumeAreaChart
+              timeline={data}
+              height={CHART_HEIGHT}
+              onPoint={(p) => navigate(explorerPath({ from: p.from, to: p.to, tz: data.tz }))}
+            />
             {total === 0 ? <p className="chart-overlay">No messages in this range.</p> : null}
           </Suspense>
         ) : timeline.isError ? (

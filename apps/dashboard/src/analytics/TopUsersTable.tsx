@@ -6,6 +6,7 @@ import { Card } from '../components/Card';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
+import { explorerPath } from '../conversations/links';
 import { DeleteUserDialog } from '../users/DeleteUserDialog';
 import { Pagination } from '../users/Pagination';
 import { UsersTable } from '../users/UsersTable';
@@ -49,7 +50,12 @@ export function TopUsersTable({ query, page, pageSize, onPage, onPageSize }: Top
       {data ? (
         data.top.length ? (
           <div className={users.isPlaceholderData ? 'is-stale' : undefined}>
-            <UsersTable users={data.top} firstRank={(page - 1) * pageSize + 1} onDelete={setDeleting} />
+            <UsersTable
+              users={data.top}
+              firstRank={(page - 1) * pageSize + 1}
+              onDelete={setDeleting}
+              messagesLink={(u) => explorerPath({ ...query, user_id: u.user_id })}
+            />
             <Pagination
               page={page}
               pageSize={pageSize}

@@ -1,4 +1,4 @@
-import type { Granularity } from '@botpulse/protocol';
+import type { ConversationFilterParams, Granularity } from '@botpulse/protocol';
 import type { RangeQuery } from './range';
 
 /** All keys in one place so invalidation after a delete or a reconnect cannot miss one. */
@@ -14,4 +14,8 @@ export const queryKeys = {
   heatmap: (range: RangeQuery) => ['analytics', 'heatmap', range] as const,
   alerts: ['alerts'] as const,
   alertHistory: ['alerts', 'history'] as const,
+  conversations: (filter: ConversationFilterParams) => ['conversations', 'search', filter] as const,
+  userProfile: (userId: string) => ['conversations', 'user', userId] as const,
+  transcript: (userId: string, around: number | null) =>
+    ['conversations', 'transcript', userId, around] as const,
 };

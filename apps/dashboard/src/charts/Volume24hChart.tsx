@@ -2,16 +2,26 @@ import type { TimelineResponse } from '@botpulse/protocol';
 import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCompact } from '../transforms/format';
-import { describeVolume, volumeSeries } from '../transforms/volumeSeries';
+import { describeVolume, type VolumePoint, volumeSeries } from '../transforms/volumeSeries';
 import { ChartContainer } from './ChartContainer';
 import { axisStyle, chartColors, chartMargin, SO_FAR_DASH } from './chartTheme';
+import { pointAt } from './pointAt';
 import { VolumeTooltip } from './VolumeTooltip';
 
 /**
  * Monitoring: hourly messages over the last 24 h, the 24 h before dashed underneath. The current
  * hour is drawn dotted with an open end: it is the hour so far.
  */
-export default function Volume24hChart({ timeline, height }: { timeline: TimelineResponse; height: number }) {
+export default function Volume24hChart({
+  timeline,
+  height,
+  onPoint,
+}: {
+  timeline: TimelineResponse;
+  height: number;
+  /** a click on a point: the explorer opens on that hour's rows */
+  onPoint?: (point: VolumePoint) => void;
+}) {
   const points = useMemo(() => volumeSeries(timeline), [timeline]);
   const labels = useMemo(() => new Map(points.map((p) => [p.at, p.label])), [points]);
   return (
@@ -20,7 +30,16 @@ export default function Volume24hChart({ timeline, height }: { timeline: Timelin
       label="Messages per hour, last 24 hours"
       summary={describeVolume(points, 'hour')}
     >
-      <LineChart data={points} margin={chartMargin} accessibilityLayer={false}>
+      <LineChart
+        data={points}
+        margin={chartMargin}
+        accessibilityLayer={false}
+        onClick={(state) => {
+          const point = pointAt(points, state);
+          if (point && onPoint) onPoint(point);
+        }}
+        style={onPoint ? { cursor: 'pointer' } : undefined}
+      >
         <CartesianGrid stroke={chartColors.grid} vertical={false} />
         <XAxis
           dataKey="at"

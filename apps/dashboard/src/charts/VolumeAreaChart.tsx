@@ -2,10 +2,11 @@ import type { TimelineResponse } from '@botpulse/protocol';
 import { useId, useMemo } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceDot, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatCompact } from '../transforms/format';
-import { describeVolume, volumeSeries } from '../transforms/volumeSeries';
+import { describeVolume, type VolumePoint, volumeSeries } from '../transforms/volumeSeries';
 import { ChartContainer } from './ChartContainer';
 import { axisStyle, chartColors, chartMargin, SO_FAR_DASH } from './chartTheme';
 import { HatchPattern } from './HatchPattern';
+import { pointAt } from './pointAt';
 import { VolumeTooltip } from './VolumeTooltip';
 
 /**
@@ -15,9 +16,12 @@ import { VolumeTooltip } from './VolumeTooltip';
 export default function VolumeAreaChart({
   timeline,
   height,
+  onPoint,
 }: {
   timeline: TimelineResponse;
   height: number;
+  /** a click on a point: the explorer opens on that bucket's rows */
+  onPoint?: (point: VolumePoint) => void;
 }) {
   const id = useId().replace(/:/g, '');
   const gradientId = `${id}-fill`;
@@ -30,7 +34,16 @@ export default function VolumeAreaChart({
       label={`Messages per ${timeline.granularity}`}
       summary={describeVolume(points, timeline.granularity)}
     >
-      <ComposedChart data={points} margin={chartMargin} accessibilityLayer={false}>
+      <ComposedChart
+        data={points}
+        margin={chartMargin}
+        accessibilityLayer={false}
+        onClick={(state) => {
+          const point = pointAt(points, state);
+          if (point && onPoint) onPoint(point);
+        }}
+        style={onPoint ? { cursor: 'pointer' } : undefined}
+      >
         <defs>
           <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
             <stop offset="0%" stopColor={chartColors.current} stopOpacity={0.35} />

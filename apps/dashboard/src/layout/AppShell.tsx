@@ -41,6 +41,9 @@ export function AppShell() {
             <NavLink to="/analytics" className={navClass}>
               Analytics
             </NavLink>
+            <NavLink to="/conversations" className={navClass}>
+              Conversations
+            </NavLink>
             <NavLink to="/alerts" className={navClass}>
               Alerts
             </NavLink>

@@ -1,5 +1,7 @@
 import type { FeedMessage } from '@botpulse/protocol';
 import { memo } from 'react';
+import { Link } from 'react-router-dom';
+import { transcriptPath } from '../conversations/links';
 import { formatClock, formatDateTime, formatDurationMs } from '../transforms/format';
 
 const STATUS_BADGE: Record<FeedMessage['status'], { text: string; tone: string } | null> = {
@@ -21,12 +23,18 @@ export const MessageItem = memo(function MessageItem({ message }: { message: Fee
     <article className="message-item" data-message-id={message.id}>
       <header className="message-head">
         <span className="message-who">
-          <span className="message-user">{message.user_name ?? 'Unknown user'}</span>
+          <Link className="message-user" to={transcriptPath(message.user_id)}>
+            {message.user_name ?? 'Unknown user'}
+          </Link>
           <span className="message-user-id mono">{message.user_id}</span>
         </span>
-        <time className="message-time" dateTime={message.timestamp} title={formatDateTime(message.timestamp)}>
-          {formatClock(message.timestamp)}
-        </time>
+        <Link
+          className="message-time"
+          to={transcriptPath(message.user_id, message.id)}
+          title={`${formatDateTime(message.timestamp)} · open in the transcript`}
+        >
+          <time dateTime={message.timestamp}>{formatClock(message.timestamp)}</time>
+        </Link>
       </header>
       <p className="message-text">
         {message.message_text || <em className="muted">({message.kind}, no text)</em>}

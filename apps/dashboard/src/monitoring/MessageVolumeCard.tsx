@@ -1,11 +1,13 @@
 import { changePct } from '@botpulse/metrics';
 import { lazy, Suspense, useMemo } from 'react';
+import { useNavigate } from 'react-router-dom';
 import { browserTimeZone } from '../api/range';
 import { useTimeline } from '../api/timeline';
 import { Card } from '../components/Card';
 import { ErrorState } from '../components/ErrorState';
 import { Skeleton } from '../components/Skeleton';
 import { TrendBadge } from '../components/TrendBadge';
+import { explorerPath } from '../conversations/links';
 import { useNow } from '../hooks/useNow';
 import { useMetrics } from '../metrics/MetricsContext';
 import { formatNumber } from '../transforms/format';
@@ -18,6 +20,7 @@ const HOUR_MS = 3_600_000;
 
 export function MessageVolumeCard() {
   const { totals } = useMetrics();
+  const navigate = useNavigate();
   const hour = Math.floor(useNow(60_000) / HOUR_MS);
   // The window moves once an hour; the 60 s refetch fills in the current hour meanwhile.
   const window = useMemo(() => last24Hours(hour * HOUR_MS), [hour]);
@@ -56,7 +59,11 @@ export function MessageVolumeCard() {
       <div className="chart-slot" style={{ height: CHART_HEIGHT }} data-testid="volume-24h">
         {data ? (
           <Suspense fallback={<Skeleton height={CHART_HEIGHT} label="Loading chart" />}>
-            <Volume24hChart timeline={data} height={CHART_HEIGHT} />
+            <Volume24hChart
+              timeline={data}
+              height={CHART_HEIGHT}
+              onPoint={(p) => navigate(explorerPath({ from: p.from, to: p.to, tz: data.tz }))}
+            />
           </Suspense>
         ) : timeline.isError ? (
           <ErrorState

@@ -1,4 +1,7 @@
+import { browserTimeZone } from '../api/range';
 import { Card } from '../components/Card';
+import { DrillLink } from '../conversations/DrillLink';
+import { explorerPath, lastHour } from '../conversations/links';
 import { useMetrics } from '../metrics/MetricsContext';
 import { formatDurationMs, formatNumber } from '../transforms/format';
 import { stageBreakdown } from '../transforms/stages';
@@ -19,13 +22,39 @@ export function ResponseTimeCard() {
         </div>
         <div className="stat">
           <span className="stat-value stat-value-sm">
-            {totals ? formatDurationMs(totals.messages.p95_response_time) : '—'}
+            {totals ? (
+              <DrillLink
+                to={() =>
+                  explorerPath({
+                    ...lastHour(),
+                    tz: browserTimeZone(),
+                    min_response_ms: Math.floor(totals.messages.p95_response_time),
+                  })
+                }
+                title="Read the slowest replies of the last hour (at or above p95)"
+                testId="drill-slow"
+              >
+                {formatDurationMs(totals.messages.p95_response_time)}
+              </DrillLink>
+            ) : (
+              '—'
+            )}
           </span>
           <span className="stat-label">p95</span>
         </div>
         <div className="stat">
           <span className={`stat-value stat-value-sm${failed ? ' text-bad' : ''}`}>
-            {totals ? formatNumber(failed) : '—'}
+            {totals ? (
+              <DrillLink
+                to={() => explorerPath({ ...lastHour(), tz: browserTimeZone(), status: 'failed' })}
+                title="Read the failed replies of the last hour"
+                testId="drill-failed"
+              >
+                {formatNumber(failed)}
+              </DrillLink>
+            ) : (
+              '—'
+            )}
           </span>
           <span className="stat-label">failed last hour</span>
         </div>

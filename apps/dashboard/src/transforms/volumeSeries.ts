@@ -6,6 +6,9 @@ export interface VolumePoint {
   /** instant of the bucket start, ms: a stable key and x value */
   at: number;
   start: string;
+  /** the instants the bucket counts, [from, to): a click opens the explorer on exactly these */
+  from: string;
+  to: string;
   label: string;
   messages: number;
   users: number;
@@ -79,6 +82,8 @@ export function volumeSeries(timeline: TimelineResponse, range?: ResolvedRange):
     return {
       at: Date.parse(bucket.start),
       start: bucket.start,
+      from: bucket.from ?? bucket.start,
+      to: bucket.to ?? marked[i + 1]?.start ?? resolved.end.toISO() ?? bucket.start,
       label: bucketLabel(bucket.start, granularity, tz),
       messages: bucket.messages,
       users: bucket.users,

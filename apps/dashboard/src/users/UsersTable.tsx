@@ -1,6 +1,8 @@
 import type { TopUser } from '@botpulse/protocol';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
+import { Link } from 'react-router-dom';
+import { transcriptPath } from '../conversations/links';
 import { formatAgo, formatDateTime, formatNumber } from '../transforms/format';
 
 const ROW_HEIGHT = 52;
@@ -13,25 +15,39 @@ export interface UsersTableProps {
   /** rank of the first row (page offset) */
   firstRank: number;
   onDelete?: (user: TopUser) => void;
+  /** where a user's message count leads (the explorer on exactly those rows) */
+  messagesLink?: (user: TopUser) => string;
 }
 
 function UserRow({
   user,
   rank,
   onDelete,
+  messagesLink,
 }: {
   user: TopUser;
   rank: number;
   onDelete?: (user: TopUser) => void;
+  messagesLink?: (user: TopUser) => string;
 }) {
   return (
     <tr className="users-row">
       <td className="users-rank">{rank}</td>
       <td className="users-who">
-        <span className="users-name">{user.name ?? 'Unknown user'}</span>
+        <Link className="users-name" to={transcriptPath(user.user_id)}>
+          {user.name ?? 'Unknown user'}
+        </Link>
         <span className="users-id mono">{user.user_id}</span>
       </td>
-      <td className="users-num">{formatNumber(user.messages)}</td>
+      <td className="users-num">
+        {messagesLink ? (
+          <Link to={messagesLink(user)} title="Read these messages">
+            {formatNumber(user.messages)}
+          </Link>
+        ) : (
+          formatNumber(user.messages)
+        )}
+      </td>
       <td className="users-seen" title={formatDateTime(user.last_seen)}>
         {formatAgo(user.last_seen)}
       </td>
@@ -55,7 +71,7 @@ function UserRow({
  * A real table (headers, screen readers) that stays light when long: past VIRTUALIZE_AFTER rows
  * only the visible ones render, between two spacer rows that keep the scroll height right.
  */
-export function UsersTable({ users, firstRank, onDelete }: UsersTableProps) {
+export function UsersTable({ users, firstRank, onDelete, messagesLink }: UsersTableProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtual = users.length > VIRTUALIZE_AFTER;
   const virtualizer = useVirtualizer({
@@ -95,7 +111,15 @@ export function UsersTable({ users, firstRank, onDelete }: UsersTableProps) {
           {top > 0 ? <tr className="users-spacer" style={{ height: top }} /> : null}
           {visible.map((index) => {
             const user = users[index]!;
-            return <UserRow key={user.user_id} user={user} rank={firstRank + index} onDelete={onDelete} />;
+            return (
+              <UserRow
+                key={user.user_id}
+                user={user}
+                rank={firstRank + index}
+                onDelete={onDelete}
+                messagesLink={messagesLink}
+              />
+            );
           })}
           {bottom > 0 ? <tr className="users-spacer" style={{ height: bottom }} /> : null}
         </tbody>

@@ -1,8 +1,12 @@
 import type { HeatmapCell } from '@botpulse/protocol';
 import type { Queryable } from '../../pool';
+import { localDow, localHour } from '../conversations/conversationFilter';
 import type { Interval } from './types';
 
-/** Messages by local day of week (0 = Monday) and hour in `tz` over an interval. */
+/**
+ * Messages by local day of week (0 = Monday) and hour in `tz` over an interval; a cell is the
+ * explorer's `dow`/`hour` filter (same expressions), so a cell's count is the rows it opens.
+ */
 export async function getHeatmapCounts(db: Queryable, tz: string, range: Interval): Promise<HeatmapCell[]> {
   const { rows } = await db.query<HeatmapCell>(
     `WITH b AS (
@@ -20,8 +24,7 @@ export async function getHeatmapCounts(db: Queryable, tz: string, range: Interva
        SELECT c."timestamp", 1 FROM bb, conversations c
         WHERE c."timestamp" >= greatest(bb.z, bb.a) AND c."timestamp" < bb.e
      )
-     SELECT (extract(isodow FROM t AT TIME ZONE $1) - 1)::int AS dow,
-            extract(hour FROM t AT TIME ZONE $1)::int AS hour,
+     SELECT ${localDow('t', '$1::text')} AS dow, ${localHour('t', '$1::text')} AS hour,
             sum(messages) AS messages
        FROM r GROUP BY 1, 2`,
     [tz, range.start, range.end],

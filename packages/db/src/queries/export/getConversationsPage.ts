@@ -1,8 +1,15 @@
 import type { Queryable } from '../../pool';
+import {
+  type ConversationFilter,
+  type ConversationKey,
+  conversationConditions,
+  keyInstant,
+} from '../conversations/conversationFilter';
 
 export interface ExportConversationRow {
   id: number;
   timestamp: Date;
+  ts_us: number;
   user_id: string;
   user_name: string | null;
   kind: string;
@@ -10,26 +17,36 @@ export interface ExportConversationRow {
   reply_text: string | null;
   response_time_ms: number;
   status: string;
+  error: string | null;
   instance_id: string;
 }
 
-/** One page of an export, in (timestamp, id) order after the cursor: keyset paging, no long transaction. */
+/**
+ * One page of an export, in (timestamp, id) order after the key: keyset paging, no long
+ * transaction. The rows are the explorer's for the same filter (one definition of the filter).
+ */
 export async function getConversationsPage(
   db: Queryable,
-  range: { start: Date; end: Date },
-  after: { timestamp: Date; id: number } | null,
+  filter: ConversationFilter,
+  after: ConversationKey | null,
   limit: number,
 ): Promise<ExportConversationRow[]> {
+  const params: unknown[] = [];
+  const where = conversationConditions(filter, params);
+  if (after) {
+    params.push(after.tsUs, after.id);
+    where.push(`(c."timestamp", c.id) > (${keyInstant(`$${params.length - 1}`)}, $${params.length}::bigint)`);
+  }
+  params.push(limit);
   const { rows } = await db.query<ExportConversationRow>(
-    `SELECT c.id, c."timestamp", c.facebook_id AS user_id,
-            nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
-            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id
+    `SELECT c.id, c."timestamp", (extract(epoch FROM c."timestamp") * 1000000)::bigint AS ts_us,
+            c.facebook_id AS user_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
+            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id
        FROM conversations c JOIN users u ON u.facebook_id = c.facebook_id
-      WHERE c."timestamp" >= $1 AND c."timestamp" < $2
-        AND ($3::timestamptz IS NULL OR (c."timestamp", c.id) > ($3::timestamptz, $4::bigint))
+      WHERE ${where.join(' AND ')}
       ORDER BY c."timestamp", c.id
-      LIMIT $5`,
-    [range.start, range.end, after?.timestamp ?? null, after?.id ?? 0, limit],
+      LIMIT $${params.length}`,
+    params,
   );
   return rows;
 }
