@@ -16,8 +16,19 @@ BEGIN
       WITH x AS (
          SELECT * FROM jsonb_to_recordset(batch) AS x(
            inbox_id bigint, mid text, facebook_id text, kind text, message_text text, reply_text text,
-           "timestamp" timestamptz, received_at timestamptz, response_time_ms float8, queue_ms float8,
-           profile_ms float8, store_ms float8, generate_ms float8, send_ms float8, status text, error text, instance_id text, profile jsonb, n int)
+           "timestamp" timestamptz, original_timestamp timestamptz, received_at timestamptz,
+           response_time_ms float8, queue_ms float8, profile_ms float8, store_ms float8, generate_ms float8, send_ms float8, status text,
+           error text, instance_id text, profile jsonb, n int)
+       ),
+       -- Only what is still in the inbox is stored: an event deleted meanwhile (the user's data was
+       -- deleted) must not come back. The DELETE locks the rows first, in the order deleteUserData
+       -- takes them (inbox, then users), so the two wait for each other instead of deadlocking.
+       i AS (
+         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
+         RETURNING id
+       ),
+       live AS (
+         SELECT x.* FROM x JOIN i ON i.id = x.inbox_id
        ),
        u AS (
          INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
@@ -28,7 +39,7 @@ BEGIN
                 (array_agg(profile->>'profile_pic') FILTER (WHERE profile IS NOT NULL))[1],
                 CASE WHEN bool_or(profile IS NOT NULL) THEN now() END,
                 min("timestamp"), max("timestamp")
-           FROM x GROUP BY facebook_id ORDER BY facebook_id
+           FROM live GROUP BY facebook_id ORDER BY facebook_id
          ON CONFLICT (facebook_id) DO UPDATE SET
            first_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.first_name ELSE EXCLUDED.first_name END,
            last_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.last_name ELSE EXCLUDED.last_name END,
@@ -39,20 +50,14 @@ BEGIN
          RETURNING facebook_id, (xmax = 0) AS inserted
        ),
        c AS (
-         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                                    response_time_ms, queue_ms, profile_ms, store_ms, generate_ms, send_ms,
-                                    status, error, instance_id)
-         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                response_time_ms, queue_ms, profile_ms, store_ms, generate_ms, send_ms,
-                status, error, instance_id
-           FROM x ORDER BY n
+         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp",
+                                    original_timestamp, received_at, response_time_ms, queue_ms, profile_ms, store_ms, generate_ms,
+                                    send_ms, status, error, instance_id)
+         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", original_timestamp, received_at,
+                response_time_ms, queue_ms, profile_ms, store_ms, generate_ms, send_ms, status, error, instance_id
+           FROM live ORDER BY n
          ON CONFLICT (mid) DO NOTHING
          RETURNING id, mid
-       ),
-       -- Answered events leave the inbox (a DELETE writes less than marking them done; a late
-       -- duplicate is recognised by its conversation row before it is answered again).
-       i AS (
-         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
        )
        SELECT x.mid, c.id, coalesce(u.inserted, false) AS new_user
          FROM x LEFT JOIN c ON c.mid = x.mid LEFT JOIN u ON u.facebook_id = x.facebook_id
@@ -61,6 +66,8 @@ END
 $fn$;
 
 -- Down Migration
+
+-- back to migration 007's store_conversations(), then the columns go
 CREATE OR REPLACE FUNCTION store_conversations(batch jsonb)
 RETURNS TABLE (mid text, id bigint, new_user boolean)
 LANGUAGE plpgsql AS $fn$
@@ -71,8 +78,19 @@ BEGIN
       WITH x AS (
          SELECT * FROM jsonb_to_recordset(batch) AS x(
            inbox_id bigint, mid text, facebook_id text, kind text, message_text text, reply_text text,
-           "timestamp" timestamptz, received_at timestamptz, response_time_ms float8, store_ms float8,
-           generate_ms float8, send_ms float8, status text, error text, instance_id text, profile jsonb, n int)
+           "timestamp" timestamptz, original_timestamp timestamptz, received_at timestamptz,
+           response_time_ms float8, store_ms float8, generate_ms float8, send_ms float8, status text,
+           error text, instance_id text, profile jsonb, n int)
+       ),
+       -- Only what is still in the inbox is stored: an event deleted meanwhile (the user's data was
+       -- deleted) must not come back. The DELETE locks the rows first, in the order deleteUserData
+       -- takes them (inbox, then users), so the two wait for each other instead of deadlocking.
+       i AS (
+         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
+         RETURNING id
+       ),
+       live AS (
+         SELECT x.* FROM x JOIN i ON i.id = x.inbox_id
        ),
        u AS (
          INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
@@ -83,7 +101,7 @@ BEGIN
                 (array_agg(profile->>'profile_pic') FILTER (WHERE profile IS NOT NULL))[1],
                 CASE WHEN bool_or(profile IS NOT NULL) THEN now() END,
                 min("timestamp"), max("timestamp")
-           FROM x GROUP BY facebook_id ORDER BY facebook_id
+           FROM live GROUP BY facebook_id ORDER BY facebook_id
          ON CONFLICT (facebook_id) DO UPDATE SET
            first_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.first_name ELSE EXCLUDED.first_name END,
            last_name = CASE WHEN EXCLUDED.profile_fetched_at IS NULL THEN t.last_name ELSE EXCLUDED.last_name END,
@@ -94,24 +112,19 @@ BEGIN
          RETURNING facebook_id, (xmax = 0) AS inserted
        ),
        c AS (
-         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                                    response_time_ms, store_ms, generate_ms, send_ms, status, error, instance_id)
-         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+         INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp",
+                                    original_timestamp, received_at, response_time_ms, store_ms, generate_ms,
+                                    send_ms, status, error, instance_id)
+         SELECT mid, facebook_id, kind, message_text, reply_text, "timestamp", original_timestamp, received_at,
                 response_time_ms, store_ms, generate_ms, send_ms, status, error, instance_id
-           FROM x ORDER BY n
+           FROM live ORDER BY n
          ON CONFLICT (mid) DO NOTHING
          RETURNING id, mid
-       ),
-       -- Answered events leave the inbox (a DELETE writes less than marking them done; a late
-       -- duplicate is recognised by its conversation row before it is answered again).
-       i AS (
-         DELETE FROM inbox WHERE id IN (SELECT inbox_id FROM x)
        )
        SELECT x.mid, c.id, coalesce(u.inserted, false) AS new_user
          FROM x LEFT JOIN c ON c.mid = x.mid LEFT JOIN u ON u.facebook_id = x.facebook_id
         ORDER BY x.n;
 END
 $fn$;
-
 
 ALTER TABLE conversations DROP COLUMN IF EXISTS queue_ms, DROP COLUMN IF EXISTS profile_ms;
