@@ -298,7 +298,13 @@ describeWithBrowser('dashboard security', () => {
       await page.waitForSelector('[data-testid="volume-24h"] svg.recharts-surface');
       await page.getByRole('link', { name: 'Analytics', exact: true }).click();
       await page.waitForURL((url) => url.pathname === '/analytics');
-      await page.waitForSelector('[data-testid="volume-chart"] path.recharts-area-area[d]');
+      // All of this file's messages are today's, the bucket still filling: the solid "complete"
+      // area is a flat zero line (no height, never visible) and today's is the dashed "so far" one.
+      await page
+        .locator('[data-testid="volume-chart"] path.recharts-area-area[d]')
+        .filter({ visible: true })
+        .first()
+        .waitFor();
       await page.locator('[data-testid="heatmap"] td.heatmap-cell').first().waitFor();
       await page.locator('[data-testid="top-users"] tr.users-row').first().waitFor();
       const chart = page.locator('[data-testid="volume-chart"]');
