@@ -126,10 +126,21 @@ async function main() {
   }
 
   let liveness: ReturnType<typeof watchLiveness> | undefined;
+  let dbReady = false;
   const events = {
-    line: (name: string, line: string) => out.line(name, line),
+    line: (name: string, line: string) => {
+      // the embedded database has applied its migrations: from now on a silence is a hang
+      if (name === 'db' && line.includes('embedded database ready')) {
+        dbReady = true;
+        liveness?.ready();
+      }
+      out.line(name, line);
+    },
     started: (name: string, pid: number) => {
-      if (name === 'db') liveness?.restarted();
+      if (name === 'db') {
+        dbReady = false;
+        liveness?.restarted();
+      }
       out.say(`▸ ${name} started (pid ${pid})`);
     },
     exited: (name: string, code: number | null, signal: string | null, restartInMs: number | null) => {
@@ -153,14 +164,16 @@ async function main() {
     db.start();
     await waitForDatabase(databaseUrl, 60_000, abort.signal);
     // Exit detection misses a database that is alive but stuck: `SELECT 1` every 5 s, 5 s each,
-    // and three misses in a row (~15–20 s) kill it; the restart brings it back.
+    // and three misses in a row (~15–20 s) kill it; the restart brings it back. Misses count once
+    // it answered a probe or said "ready" (its migrations applied: an index built on a large
+    // history may keep it busy for a while), or after 10 min of neither.
     liveness = watchLiveness(
       () => probeDatabase(databaseUrl, 5_000),
       (reason) => {
         out.say(`✗ db stopped answering (${reason}); killing it`);
         db.killHung();
       },
-      { intervalMs: 5_000, misses: 3 },
+      { intervalMs: 5_000, misses: 3, answering: dbReady, startGraceMs: 10 * 60_000 },
     );
     abort.signal.addEventListener('abort', () => liveness?.stop());
   } else {

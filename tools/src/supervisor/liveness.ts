@@ -5,6 +5,17 @@ export interface LivenessOptions {
   timeoutMs?: number;
   /** consecutive failed probes before the child is declared hung */
   misses?: number;
+  /**
+   * Whether the child is known to be ready when the watch starts (the caller waited for it), so the
+   * very first probes count. Default false.
+   */
+  answering?: boolean;
+  /**
+   * After a (re)start, failed probes are forgiven until the child answers a probe or says it is
+   * ready (a slow start, e.g. a migration building an index, is not a hang), but only for this
+   * long: a child that never gets there is hung too. Default 60 s.
+   */
+  startGraceMs?: number;
 }
 
 /** `SELECT 1` on a fresh connection, within `timeoutMs`, else rejects. */
@@ -36,18 +47,22 @@ export async function probeDatabase(url: string, timeoutMs: number): Promise<voi
 /**
  * A process that is alive but no longer answers (a database stuck on a protocol it cannot leave)
  * is not seen by exit detection. Probes it every `intervalMs`; after `misses` failures in a row
- * calls `onHung` (the supervisor kills it, and its restart takes over). Probes only count once the
- * child answered after its (re)start, so a slow start is not a hang. Returns a stop function.
+ * calls `onHung` (the supervisor kills it, and its restart takes over). After a (re)start, probes
+ * count once the child answered or once `startGraceMs` has passed, so a slow start is not a hang
+ * and a child stuck before its first answer is still caught. Returns a stop function.
  */
 export function watchLiveness(
   probe: () => Promise<void>,
   onHung: (reason: string) => void,
   options: LivenessOptions = {},
-): { stop(): void; restarted(): void } {
+  now: () => number = Date.now,
+): { stop(): void; restarted(): void; ready(): void } {
   const intervalMs = options.intervalMs ?? 5_000;
   const misses = options.misses ?? 3;
+  const graceMs = options.startGraceMs ?? 60_000;
   let failed = 0;
-  let answered = false;
+  let answered = options.answering ?? false;
+  let startedAt = now();
   let running = false;
   const timer = setInterval(async () => {
     if (running) return;
@@ -57,11 +72,12 @@ export function watchLiveness(
       failed = 0;
       answered = true;
     } catch (err) {
-      if (!answered) return;
+      if (!answered && now() - startedAt < graceMs) return;
       failed++;
       if (failed >= misses) {
         failed = 0;
         answered = false;
+        startedAt = now();
         onHung(`${misses} liveness probes failed (last: ${(err as Error).message})`);
       }
     } finally {
@@ -74,6 +90,11 @@ export function watchLiveness(
     restarted: () => {
       failed = 0;
       answered = false;
+      startedAt = now();
+    },
+    ready: () => {
+      failed = 0;
+      answered = true;
     },
   };
 }

@@ -35,6 +35,7 @@ export class HealthService {
   private lastSignature = '';
   private lastEmitMs = 0;
   private timer: NodeJS.Timeout | undefined;
+  private refusalTimer: NodeJS.Timeout | undefined;
   private refused: { untilMs: number; error: string } | undefined;
 
   constructor(private readonly deps: HealthDeps) {}
@@ -47,6 +48,7 @@ export class HealthService {
 
   stop(): void {
     clearInterval(this.timer);
+    clearTimeout(this.refusalTimer);
   }
 
   /**
@@ -60,6 +62,18 @@ export class HealthService {
       error: `webhook writes refused: ${(err as Error).message}`,
     };
     if (first) this.emitIfChanged();
+    // When the hold ends the check turns green again: the admin hears it then, not at the next refresh.
+    clearTimeout(this.refusalTimer);
+    this.refusalTimer = setTimeout(() => this.emitIfChanged(), REFUSAL_HOLD_MS + 1);
+    this.refusalTimer.unref();
+  }
+
+  /**
+   * The report as `/debug/health-quick` answers it. Anyone who sees a change tells the admin at
+   * once, so the endpoint and the dashboard never disagree for longer than a message takes.
+   */
+  current(now = Date.now()): HealthReport {
+    return this.emitIfChanged(now);
   }
 
   get inboxBacklog() {
@@ -144,8 +158,8 @@ export class HealthService {
     this.emitIfChanged();
   }
 
-  private emitIfChanged() {
-    const report = this.report();
+  private emitIfChanged(now = Date.now()): HealthReport {
+    const report = this.report(now);
     const signature = JSON.stringify([
       report.status,
       report.checks.database.status,
@@ -163,5 +177,6 @@ export class HealthService {
       this.lastEmitMs = Date.now();
       this.deps.onChange(report);
     }
+    return report;
   }
 }

@@ -12,7 +12,7 @@ export interface DebugRouteOptions {
 /** `/debug/*` (the bearer-token check is a hook registered by the app around this plugin). */
 export const debugRoutes: FastifyPluginAsync<DebugRouteOptions> = async (app, opts) => {
   app.get('/debug/health-quick', async (_req, reply) => {
-    const report = opts.health.report();
+    const report = opts.health.current();
     return reply.code(report.status === 'down' ? 503 : 200).send(report);
   });
 
