@@ -1,6 +1,10 @@
 // Shared setup for component tests (jsdom).
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// `findBy…`/`waitFor` give up after 1 s by default: too little for a page of charts on a loaded
+// 2-core CI machine. A wait that is met returns at once, so this only matters when it would fail.
+configure({ asyncUtilTimeout: 5_000 });
 
 // Vitest runs without globals, so Testing Library cannot register its own cleanup.
 afterEach(() => {
