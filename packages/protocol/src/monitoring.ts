@@ -1,3 +1,4 @@
+import type { GenAiToday } from './gen-ai';
 import type { HealthReport, HealthStatus, OverallStatus } from './health';
 import type { FeedMessage } from './messages';
 import type { BotMetrics } from './metrics';
@@ -88,6 +89,8 @@ export interface MonitoringDashboard {
   instances: InstanceState[];
   recent_messages: FeedMessage[];
   admin: AdminSelfHealth;
+  /** the Gemini card: usage and cost today */
+  gen_ai: GenAiToday;
   demo: boolean;
   generated_at: string;
 }
@@ -97,4 +100,5 @@ export interface DashboardMetricsUpdate {
   totals: DashboardTotals;
   instances: InstanceState[];
   admin: AdminSelfHealth;
+  gen_ai: GenAiToday;
 }
