@@ -39,6 +39,7 @@ export * from './inbox/markInboxDead';
 export * from './inbox/pruneProcessedInbox';
 export * from './inbox/recordInboxFailure';
 export * from './inbox/renewInboxClaims';
+export * from './monitoring/getGenAiLatency';
 export * from './monitoring/getMessageTotal';
 export * from './monitoring/getUserTotals';
 export * from './rollups/backfillRollupZone';
