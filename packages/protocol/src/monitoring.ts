@@ -63,7 +63,8 @@ export interface AccuracyReport {
     source: 'rollup' | 'collector' | 'analytics';
     /** ISO start of the UTC hour (or day, for daily users) */
     hour: string;
-    metric: 'messages' | 'users';
+    /** the Gemini figures (tokens, cost in USD) are compared per hour between raw rows and rollups */
+    metric: 'messages' | 'users' | 'input_tokens' | 'output_tokens' | 'reasoning_tokens' | 'cost_usd';
     /** from the raw conversation rows */
     expected: number;
     actual: number;

@@ -1,3 +1,4 @@
+export * from './accuracy/getHourlyGenAi';
 export * from './accuracy/getRawDailyUsers';
 export * from './accuracy/getRawHourlyCounts';
 export * from './accuracy/getRollupHourlyMessages';
