@@ -118,7 +118,7 @@ beforeAll(async () => {
   });
   for (const [i, c] of CASES.entries()) mids.push(await postText(stack, psids[i]!, c.text));
   await waitForConversations(stack, mids);
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await stack?.stop();
 });
