@@ -102,6 +102,12 @@ export class Monitor implements PipelineObserver {
     if (!c) {
       c = this.genAiChildren(model);
       this.genAiCounters.set(model, c);
+      // once per model: its replies are counted, with cost null (never priced as 0)
+      if (u.cost_usd === null)
+        this.deps.log.warn(
+          { model },
+          'Gemini model without a price in the price table: its cost is not counted (set GEMINI_PRICES_FILE)',
+        );
     }
     const input = u.input_tokens ?? 0;
     const output = (u.output_tokens ?? 0) + (u.reasoning_tokens ?? 0);
