@@ -132,7 +132,15 @@ export class Reference {
   countSet(startMs: number, endMs: number): CountSet {
     const m = this.between(startMs, endMs);
     const avg = m.length ? m.reduce((s, x) => s + x.rt, 0) / m.length : 0;
-    return { messages: m.length, users: new Set(m.map((x) => x.user)).size, avg_response_time_ms: avg };
+    // The generated rows are rule replies: no Gemini tokens or cost (0, never missing).
+    return {
+      messages: m.length,
+      users: new Set(m.map((x) => x.user)).size,
+      avg_response_time_ms: avg,
+      input_tokens: 0,
+      output_tokens: 0,
+      cost_usd: 0,
+    };
   }
 
   /** Every local bucket touching [start, end), labelled by its whole period's local start. */
@@ -152,6 +160,10 @@ export class Reference {
         to: local(e),
         messages: m.length,
         users: new Set(m.map((x) => x.user)).size,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd: 0,
+        cost_by_model: {},
       });
       p = next;
     }
@@ -180,7 +192,11 @@ export class Reference {
         messages: pct(current.messages, prev.messages),
         users: pct(current.users, prev.users),
         avg_response_time_ms: pct(current.avg_response_time_ms, prev.avg_response_time_ms),
+        input_tokens: null,
+        output_tokens: null,
+        cost_usd: null,
       },
+      unpriced_models: [],
       sparklines: { messages: spark.map((b) => b.messages), users: spark.map((b) => b.users) },
       previous_until: p.end.toISO()!,
       sparklines_complete: spark.length,
@@ -253,6 +269,7 @@ export class Reference {
           user_id: id,
           name: name === '' ? null : name,
           messages: v.messages,
+          cost_usd: 0,
           last_seen: new Date(v.last).toISOString(),
         };
       });
@@ -270,6 +287,7 @@ export class Reference {
         users: b.users,
       })),
       top: ranked.slice((q.page - 1) * q.page_size, q.page * q.page_size),
+      sort: 'messages',
       page: q.page,
       page_size: q.page_size,
       total: active.size,

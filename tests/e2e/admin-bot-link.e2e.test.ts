@@ -68,6 +68,19 @@ function metricsOf(instanceId: string, lastHour: number): BotMetrics {
       monitoring_overhead_us_per_message: 8.5,
       collector_memory_kb: 64,
     },
+    gen_ai: {
+      requests: 5,
+      input_tokens: 500,
+      cached_tokens: 100,
+      output_tokens: 50,
+      reasoning_tokens: 20,
+      cost_usd: 0.000_321,
+      blocked: 1,
+      truncated: 1,
+      finish_reasons: { STOP: 3, MAX_TOKENS: 1 },
+      unpriced_requests: 0,
+      unpriced_models: [],
+    },
     hourly: [
       {
         hour: '2026-11-25T12:00:00.000Z',

@@ -116,7 +116,9 @@ async function dbRows(start: Date, end: Date): Promise<Row[]> {
   const { rows } = await stack.db.query<Row>(
     `SELECT c.id, c."timestamp", c.facebook_id AS user_id,
             nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
-            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id
+            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id,
+            c.model, c.model_version, c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens,
+            c.finish_reason, c.block_reason, c.cost_usd, c.price_version
        FROM conversations c JOIN users u USING (facebook_id)
       WHERE c."timestamp" >= $1 AND c."timestamp" < $2
       ORDER BY c."timestamp", c.id`,
@@ -173,6 +175,16 @@ function expectedCsvRow(r: Row): string[] {
     cell(r.response_time_ms),
     cell(r.status),
     cell(r.instance_id),
+    cell(r.model),
+    cell(r.model_version),
+    cell(r.input_tokens),
+    cell(r.cached_tokens),
+    cell(r.output_tokens),
+    cell(r.reasoning_tokens),
+    cell(r.finish_reason),
+    cell(r.block_reason),
+    cell(r.cost_usd),
+    cell(r.price_version),
   ];
 }
 

@@ -15,9 +15,9 @@ import { redact } from './supervisor/wait';
 
 const HELP = `npm run verify-data -- [options]   are the monitor's numbers true?
 
-Recomputes today's and yesterday's counts (UTC, per hour: messages and distinct users; per day:
-distinct users) from the raw conversation rows and compares them with the analytics rollups, the
-analytics API and — with --bot — the bots' in-memory collectors. Prints every difference and exits
+Recomputes today's and yesterday's counts (UTC, per hour: messages, distinct users, Gemini tokens
+and cost; per day: distinct users) from the raw conversation rows and compares them with the
+analytics rollups, the analytics API and — with --bot — the bots' in-memory collectors. Prints every difference and exits
 with 1 when there is one.
 
   --bot <url>       a bot's base URL (repeatable; default BOT_URLS), read with DEBUG_TOKEN

@@ -83,7 +83,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     ? new GraphApiClient(config.graphApiUrl, config.pageAccessToken)
     : undefined;
   const gemini = config.gemini
-    ? new GeminiClient(config.gemini.apiKey, config.gemini.model, config.gemini.baseUrl)
+    ? new GeminiClient(config.gemini.apiKey, config.gemini.model, config.gemini.baseUrl, config.gemini.prices)
     : undefined;
   const facebookHealth = new DependencyTracker(graph ? () => graph.checkPage() : undefined);
   const geminiHealth = new DependencyTracker(gemini ? () => gemini.check() : undefined);

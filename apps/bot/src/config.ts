@@ -10,6 +10,7 @@ import {
   resolveDatabaseUrl,
 } from '@botpulse/runtime';
 import { z } from 'zod';
+import { loadPriceTable } from './gen-ai/prices';
 
 const botEnv = z.object({
   ...commonEnvShape,
@@ -28,6 +29,7 @@ const botEnv = z.object({
     .regex(/^[A-Za-z0-9._-]+$/, 'expected a model name like gemini-2.5-flash')
     .default('gemini-2.5-flash'),
   GEMINI_BASE_URL: httpUrl().optional(),
+  GEMINI_PRICES_FILE: z.string().min(1).optional(),
   INTERNAL_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   DEBUG_TOKEN: z.string().min(16, 'expected at least 16 characters').optional(),
   REDACT_PII: flag().default(false),
@@ -63,7 +65,13 @@ export function loadBotConfig(env: Record<string, string | undefined> = process.
     pageAccessToken: c.FB_PAGE_ACCESS_TOKEN,
     graphApiUrl: c.GRAPH_API_URL,
     gemini: c.GEMINI_API_KEY
-      ? { apiKey: c.GEMINI_API_KEY, model: c.GEMINI_MODEL, baseUrl: c.GEMINI_BASE_URL }
+      ? {
+          apiKey: c.GEMINI_API_KEY,
+          model: c.GEMINI_MODEL,
+          baseUrl: c.GEMINI_BASE_URL,
+          // validated at start-up: a bad file stops the bot with its name and the field at fault
+          prices: loadPriceTable(c.GEMINI_PRICES_FILE),
+        }
       : undefined,
     internalSecret: c.INTERNAL_SECRET!,
     debugToken: c.DEBUG_TOKEN!,

@@ -1,4 +1,4 @@
-import type { HourlyPoint, ReplyStage } from '@botpulse/protocol';
+import type { GenAiTotals, HourlyPoint, ReplyStage } from '@botpulse/protocol';
 
 /**
  * Where one reply's time went, in milliseconds (`other` is not given: it is the response time's
@@ -87,6 +87,8 @@ export interface CollectorSeed {
   recentResponseTimes: number[];
   /** Their stage times, aligned with `recentResponseTimes` (null: not recorded for that reply). */
   recentStages?: Array<StageTimesMs | null>;
+  /** Gemini usage and cost of this instance's rows (`gen_ai` in /debug/metrics); zero without it. */
+  genAi?: GenAiTotals;
 }
 
 export interface MetricsCollectorOptions {

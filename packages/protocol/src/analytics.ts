@@ -1,6 +1,8 @@
+import type { GenAiCounts } from './gen-ai';
+
 export type Granularity = 'hour' | 'day' | 'week' | 'month';
 
-export interface CountSet {
+export interface CountSet extends GenAiCounts {
   messages: number;
   users: number;
   avg_response_time_ms: number;
@@ -14,7 +16,16 @@ export interface OverviewResponse {
   current: CountSet;
   previous: CountSet;
   /** null where the previous value is 0 (no meaningful percentage) */
-  change_pct: { messages: number | null; users: number | null; avg_response_time_ms: number | null };
+  change_pct: {
+    messages: number | null;
+    users: number | null;
+    avg_response_time_ms: number | null;
+    input_tokens: number | null;
+    output_tokens: number | null;
+    cost_usd: number | null;
+  };
+  /** models in the range answered without a price (their replies are not in `cost_usd`) */
+  unpriced_models: string[];
   sparklines: { messages: number[]; users: number[] };
   /** when the answer was computed (ISO instant) */
   as_of: string;
@@ -40,6 +51,12 @@ export interface Bucket {
   to?: string;
   messages: number;
   users: number;
+  /** Gemini tokens and cost; optional for buckets a client fills in itself */
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
+  /** cost per model in the bucket (for "cost per day by model") */
+  cost_by_model?: Record<string, number>;
   /** true for a bucket that has not ended yet (the current one, "so far"); absent otherwise */
   partial?: true;
 }
@@ -79,6 +96,8 @@ export interface TopUser {
   user_id: string;
   name: string | null;
   messages: number;
+  /** Gemini cost of the user's replies in the range (priced replies only) */
+  cost_usd: number;
   last_seen: string;
 }
 
@@ -94,6 +113,8 @@ export interface UsersResponse {
   returning_users: number;
   active_per_day: Array<{ date: string; users: number }>;
   top: TopUser[];
+  /** what `top` is ordered by (`sort=messages|cost`, default messages) */
+  sort: 'messages' | 'cost';
   page: number;
   page_size: number;
   total: number;

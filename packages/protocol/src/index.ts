@@ -3,6 +3,7 @@ export * from './analytics';
 export * from './auth';
 export * from './conversations';
 export * from './events';
+export * from './gen-ai';
 export * from './health';
 export * from './messages';
 export * from './metrics';

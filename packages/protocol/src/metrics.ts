@@ -1,3 +1,5 @@
+import type { GenAiTotals } from './gen-ai';
+
 export interface StageTiming {
   avg_ms: number;
   p95_ms: number;
@@ -66,4 +68,6 @@ export interface BotMetrics {
     collector_memory_kb: number;
   };
   hourly: HourlyPoint[];
+  /** Gemini usage and cost since start (rebuilt from stored rows after a restart) */
+  gen_ai: GenAiTotals;
 }

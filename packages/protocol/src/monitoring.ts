@@ -1,3 +1,4 @@
+import type { GenAiToday } from './gen-ai';
 import type { HealthReport, HealthStatus, OverallStatus } from './health';
 import type { FeedMessage } from './messages';
 import type { BotMetrics } from './metrics';
@@ -62,7 +63,8 @@ export interface AccuracyReport {
     source: 'rollup' | 'collector' | 'analytics';
     /** ISO start of the UTC hour (or day, for daily users) */
     hour: string;
-    metric: 'messages' | 'users';
+    /** the Gemini figures (tokens, cost in USD) are compared per hour between raw rows and rollups */
+    metric: 'messages' | 'users' | 'input_tokens' | 'output_tokens' | 'reasoning_tokens' | 'cost_usd';
     /** from the raw conversation rows */
     expected: number;
     actual: number;
@@ -88,6 +90,8 @@ export interface MonitoringDashboard {
   instances: InstanceState[];
   recent_messages: FeedMessage[];
   admin: AdminSelfHealth;
+  /** the Gemini card: usage and cost today */
+  gen_ai: GenAiToday;
   demo: boolean;
   generated_at: string;
 }
@@ -97,4 +101,5 @@ export interface DashboardMetricsUpdate {
   totals: DashboardTotals;
   instances: InstanceState[];
   admin: AdminSelfHealth;
+  gen_ai: GenAiToday;
 }

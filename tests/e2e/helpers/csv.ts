@@ -10,6 +10,16 @@ export const MESSAGE_COLUMNS = [
   'response_time_ms',
   'status',
   'instance_id',
+  'model',
+  'model_version',
+  'input_tokens',
+  'cached_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'finish_reason',
+  'block_reason',
+  'cost_usd',
+  'price_version',
 ];
 
 /**

@@ -28,7 +28,18 @@ export interface FakeGeminiOptions {
   record?: boolean;
   maxRecorded?: number;
   latencyMs?: number;
+  /**
+   * A test's exact generateContent answer (usageMetadata, finishReason, promptFeedback…) for a
+   * request; undefined falls back to the normal answer. Also settable later with `setAnswer`.
+   */
+  answer?: GenerateAnswer;
 }
+
+/** `{status: 200, body}` with the whole JSON body to send, or undefined for the default answer. */
+export type GenerateAnswer = (request: {
+  model: string;
+  userText: string;
+}) => { status: number; body: unknown } | undefined;
 
 /** One successful generateContent call: what the user said last and what the fake answered. */
 export interface Generation {
@@ -47,6 +58,8 @@ export interface FakeGemini {
   counts(): { requests: number; generated: number; errors: number };
   setFault(fault: GeminiFault | null): void;
   setLatency(ms: number): void;
+  /** replaces the `answer` hook (null: the default answers) */
+  setAnswer(answer: GenerateAnswer | null): void;
   /** clears the fault, latency, recorded requests, generations and counts */
   reset(): void;
   stop(): Promise<void>;
@@ -63,6 +76,7 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   const record = options.record ?? true;
   const maxRecorded = options.maxRecorded ?? 10_000;
   const replyFor = options.reply ?? defaultReply;
+  let answerHook = options.answer ?? null;
   const faults = new FaultSwitch<GeminiFaultKind, 'generate' | 'model'>([
     'rate_limit',
     'server_error',
@@ -97,6 +111,11 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     if (req.bodyInvalid) return geminiErrors.invalidArgument('Invalid JSON payload received.');
     const parsed = parseGenerateRequest(req.body);
     if ('status' in parsed) return parsed;
+    const custom = answerHook?.({ model, userText: parsed.lastUserText });
+    if (custom) {
+      counts.generated += 1;
+      return custom;
+    }
     const reply = replyFor(parsed.lastUserText);
     counts.generated += 1;
     generations.add({ model, userText: parsed.lastUserText, reply, at: Date.now() });
@@ -147,6 +166,9 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     counts: () => ({ ...counts }),
     setFault: (fault) => faults.set(fault),
     setLatency: (ms) => server.setLatency(ms),
+    setAnswer: (answer) => {
+      answerHook = answer;
+    },
     reset() {
       faults.set(null);
       server.setLatency(0);

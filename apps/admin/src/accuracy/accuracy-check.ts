@@ -3,6 +3,8 @@ import {
   getPeriodUsers,
   getRawDailyUsers,
   getRawHourlyCounts,
+  getRawHourlyGenAi,
+  getRollupHourlyGenAi,
   getRollupHourlyMessages,
   withTransaction,
 } from '@botpulse/db';
@@ -18,7 +20,7 @@ type Drift = AccuracyReport['drifts'][number];
 
 /**
  * Is the monitor telling the truth? Recomputes today's and yesterday's counts (UTC, per hour:
- * messages and distinct users; per day: distinct users) from the raw conversation rows and compares
+ * messages, distinct users, Gemini tokens and cost; per day: distinct users) from the raw conversation rows and compares
  * them with the rollups, the analytics API and each live bot's in-memory collector. Bounded to the
  * last two days and served by the timestamp index, so it is cheap to run every few minutes.
  */
@@ -47,7 +49,9 @@ export async function checkAccuracy(
       return { period: start.toISOString().slice(0, 10), start, end: new Date(start.getTime() + DAY) };
     });
     const rollupDays = await getPeriodUsers(tx, 'UTC', 'd', days);
-    return { raw, rollup, rawDays, days, rollupDays };
+    const rawGenAi = await getRawHourlyGenAi(tx, from, to);
+    const rollupGenAi = await getRollupHourlyGenAi(tx, from, to);
+    return { raw, rollup, rawDays, days, rollupDays, rawGenAi, rollupGenAi };
   });
 
   const overall = new Map(snapshot.raw.filter((r) => r.instance_id === null).map((r) => [r.hour, r]));
@@ -60,6 +64,20 @@ export async function checkAccuracy(
     const expected = overall.get(hour)?.messages ?? 0;
     const actual = rollupByHour.get(hour) ?? 0;
     if (actual !== expected) drifts.push({ source: 'rollup', hour, metric: 'messages', expected, actual });
+  }
+  // Gemini tokens and cost: rollup (folded + queued) against the raw rows, hour by hour.
+  const rawGenAi = new Map(snapshot.rawGenAi.map((r) => [r.hour, r]));
+  const rollupGenAi = new Map(snapshot.rollupGenAi.map((r) => [r.hour, r]));
+  for (const hour of hours) {
+    const want = rawGenAi.get(hour);
+    const got = rollupGenAi.get(hour);
+    for (const metric of ['input_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd'] as const) {
+      const expected = want?.[metric] ?? 0;
+      const actual = got?.[metric] ?? 0;
+      // costs are numeric sums in the database: equal to the last digit, compared at 1e-9 USD
+      const same = metric === 'cost_usd' ? Math.abs(actual - expected) < 1e-9 : actual === expected;
+      if (!same) drifts.push({ source: 'rollup', hour, metric, expected, actual });
+    }
   }
   const rawDayUsers = new Map(snapshot.rawDays.map((d) => [d.day, d.users]));
   snapshot.days.forEach((d, i) => {

@@ -2,6 +2,7 @@ import {
   type ActivityPlan,
   type Db,
   getActiveUserCount,
+  getBucketGenAiCounts,
   getBucketMessageCounts,
   getBucketUsersRaw,
   getHeatmapCounts,
@@ -21,7 +22,14 @@ import type {
   UsersResponse,
 } from '@botpulse/protocol';
 import { DateTime } from 'luxon';
-import { type AnalyticsRange, parseGranularity, parsePositiveInt, parseRange, previousRange } from './params';
+import {
+  type AnalyticsRange,
+  parseGranularity,
+  parsePositiveInt,
+  parseRange,
+  parseUserSort,
+  previousRange,
+} from './params';
 import { bucketsOf, formatLocal, periodCover, UNIT, wholeDays } from './periods';
 
 type Query = Record<string, unknown>;
@@ -56,7 +64,7 @@ export class AnalyticsService {
     // one: the first hour of today against the first hour of yesterday, never a whole day.
     const previousUntil = sameElapsed(range, prev, asOf);
     const sparkGranularity = sparklineGranularity(range);
-    const [current, previous, spark] = await Promise.all([
+    const [{ counts: current, unpricedModels }, { counts: previous }, spark] = await Promise.all([
       this.countSet(range, ready),
       this.countSet({ ...prev, end: previousUntil }, ready),
       this.series(range, sparkGranularity, ready, asOf),
@@ -71,7 +79,11 @@ export class AnalyticsService {
         messages: changePct(current.messages, previous.messages),
         users: changePct(current.users, previous.users),
         avg_response_time_ms: changePct(current.avg_response_time_ms, previous.avg_response_time_ms),
+        input_tokens: changePct(current.input_tokens, previous.input_tokens),
+        output_tokens: changePct(current.output_tokens, previous.output_tokens),
+        cost_usd: changePct(current.cost_usd, previous.cost_usd),
       },
+      unpriced_models: unpricedModels,
       sparklines: { messages: spark.map((b) => b.messages), users: spark.map((b) => b.users) },
       as_of: asOf.toUTC().toISO()!,
       previous_until: previousUntil.toISO()!,
@@ -128,6 +140,7 @@ export class AnalyticsService {
     const asOf = DateTime.now();
     const page = parsePositiveInt(q, 'page', 1, 1_000_000);
     const pageSize = parsePositiveInt(q, 'page_size', 20, 100);
+    const sort = parseUserSort(q);
     const ready = await this.zoneReady(range.tz);
     const lastDay = range.end.minus({ milliseconds: 1 }).startOf('day');
     const window = (days: number) => {
@@ -136,7 +149,7 @@ export class AnalyticsService {
     };
     const plan = this.plan(range.tz, range.start, range.end, ready);
     const [summary, dau, wau, mau, perDay] = await Promise.all([
-      getUserActivityPage(this.db, plan, pageSize, (page - 1) * pageSize),
+      getUserActivityPage(this.db, plan, pageSize, (page - 1) * pageSize, sort),
       getActiveUserCount(this.db, window(1)),
       getActiveUserCount(this.db, window(7)),
       getActiveUserCount(this.db, window(30)),
@@ -153,6 +166,7 @@ export class AnalyticsService {
       returning_users: summary.users - summary.new_users,
       active_per_day: perDay.map((b) => ({ date: b.start.slice(0, 10), users: b.users })),
       top: summary.top,
+      sort,
       page,
       page_size: pageSize,
       total: summary.users,
@@ -183,9 +197,10 @@ export class AnalyticsService {
     asOf: DateTime = DateTime.now(),
   ): Promise<Bucket[]> {
     const buckets = bucketsOf(range.start, range.end, granularity);
-    const [counts, users] = await Promise.all([
+    const [counts, users, genAi] = await Promise.all([
       getBucketMessageCounts(this.db, buckets),
       this.bucketUsers(range.tz, granularity, buckets, zoneReady),
+      getBucketGenAiCounts(this.db, buckets),
     ]);
     const now = asOf.toMillis();
     const local = (d: Date) => formatLocal(DateTime.fromJSDate(d, { zone: range.tz }));
@@ -195,6 +210,10 @@ export class AnalyticsService {
       to: local(b.end),
       messages: counts[i]!.messages,
       users: users[i]!,
+      input_tokens: genAi[i]!.input_tokens,
+      output_tokens: genAi[i]!.output_tokens,
+      cost_usd: genAi[i]!.cost_usd,
+      cost_by_model: genAi[i]!.cost_by_model,
       ...(b.end.getTime() > now ? { partial: true as const } : {}),
     }));
   }
@@ -226,17 +245,27 @@ export class AnalyticsService {
     );
   }
 
-  private async countSet(range: AnalyticsRange, zoneReady: boolean): Promise<CountSet> {
+  private async countSet(
+    range: AnalyticsRange,
+    zoneReady: boolean,
+  ): Promise<{ counts: CountSet; unpricedModels: string[] }> {
     const interval = { start: range.start.toJSDate(), end: range.end.toJSDate() };
-    const [[counts], users] = await Promise.all([
+    const [[counts], users, [genAi]] = await Promise.all([
       getBucketMessageCounts(this.db, [interval]),
       getActiveUserCount(this.db, this.plan(range.tz, range.start, range.end, zoneReady)),
+      getBucketGenAiCounts(this.db, [interval]),
     ]);
     return {
-      messages: counts!.messages,
-      users,
-      avg_response_time_ms:
-        counts!.response_count > 0 ? round(counts!.response_ms_sum / counts!.response_count) : 0,
+      counts: {
+        messages: counts!.messages,
+        users,
+        avg_response_time_ms:
+          counts!.response_count > 0 ? round(counts!.response_ms_sum / counts!.response_count) : 0,
+        input_tokens: genAi!.input_tokens,
+        output_tokens: genAi!.output_tokens,
+        cost_usd: genAi!.cost_usd,
+      },
+      unpricedModels: genAi!.unpriced_models,
     };
   }
 

@@ -124,6 +124,15 @@ export function parseGranularity(q: Query, fallback: Granularity = 'day'): Granu
   return g as Granularity;
 }
 
+/** `sort` of the top users: by messages (default) or by Gemini cost. */
+export function parseUserSort(q: Query): 'messages' | 'cost' {
+  const sort = single(q, 'sort') ?? 'messages';
+  if (sort !== 'messages' && sort !== 'cost') {
+    throw new ParamError('sort', `sort: "${sort}" is not one of messages, cost`);
+  }
+  return sort;
+}
+
 export function parsePositiveInt(q: Query, name: string, fallback: number, max: number): number {
   const raw = single(q, name);
   if (raw === undefined) return fallback;

@@ -1,6 +1,8 @@
 import {
   type Db,
+  getBucketGenAiCounts,
   getBucketMessageCounts,
+  getGenAiLatency,
   getMessageTotal,
   getUserTotals,
   pingDatabase,
@@ -13,6 +15,7 @@ import {
   type DashboardMetricsUpdate,
   type DashboardTotals,
   type DependencyCheck,
+  type GenAiToday,
   type HealthStatus,
   type InstanceState,
   type MonitoringDashboard,
@@ -60,6 +63,7 @@ export class DashboardState {
   private messageTotal = 0;
   private windows: MessageWindows = { last_hour: 0, last_24h: 0, failed_last_hour: 0, avg_response_time: 0 };
   private database: ServiceHealth = { status: 'ok', checked_at: null };
+  private genAi: GenAiToday = emptyGenAiToday(new Date());
 
   constructor(private readonly deps: DashboardStateDeps) {}
 
@@ -116,6 +120,7 @@ export class DashboardState {
         failed_last_hour: hour!.failed,
         avg_response_time: hour!.response_count > 0 ? hour!.response_ms_sum / hour!.response_count : 0,
       };
+      this.genAi = await getGenAiToday(this.deps.db, new Date(now));
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not refresh the Monitoring figures');
     }
@@ -242,7 +247,7 @@ export class DashboardState {
 
   metricsUpdate(): DashboardMetricsUpdate {
     const instances = this.deps.registry.list();
-    return { totals: this.totals(instances), instances, admin: this.adminSelf() };
+    return { totals: this.totals(instances), instances, admin: this.adminSelf(), gen_ai: this.genAi };
   }
 
   dashboard(): MonitoringDashboard {
@@ -253,8 +258,64 @@ export class DashboardState {
       instances,
       recent_messages: this.deps.feed.recent,
       admin: this.adminSelf(),
+      gen_ai: this.genAi,
       demo: this.deps.demo,
       generated_at: new Date().toISOString(),
     };
   }
+}
+
+const utcMidnight = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+function emptyGenAiToday(now: Date): GenAiToday {
+  return {
+    since: utcMidnight(now).toISOString(),
+    requests: 0,
+    input_tokens: 0,
+    cached_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    cost_per_message: null,
+    blocked: 0,
+    truncated: 0,
+    blocked_share: null,
+    truncated_share: null,
+    latency_avg_ms: null,
+    latency_p95_ms: null,
+    unpriced_models: [],
+  };
+}
+
+/**
+ * The Gemini card: today's usage and cost (the UTC day, as the other Monitoring day figures) from
+ * the slot rollup plus not-yet-folded rows, and the generate stage's latency from today's rows.
+ */
+export async function getGenAiToday(db: Db, now: Date): Promise<GenAiToday> {
+  const since = utcMidnight(now);
+  const [[g], latency] = await Promise.all([
+    getBucketGenAiCounts(db, [{ start: since, end: now }]),
+    getGenAiLatency(db, since, now),
+  ]);
+  const n = g!.requests;
+  // cost per priced reply: unpriced replies are not in cost_usd
+  const priced = n - g!.unpriced;
+  return {
+    since: since.toISOString(),
+    requests: n,
+    input_tokens: g!.input_tokens,
+    cached_tokens: g!.cached_tokens,
+    output_tokens: g!.output_tokens,
+    reasoning_tokens: g!.reasoning_tokens,
+    cost_usd: g!.cost_usd,
+    cost_per_message: priced > 0 ? g!.cost_usd / priced : null,
+    blocked: g!.blocked,
+    truncated: g!.truncated,
+    blocked_share: n > 0 ? g!.blocked / n : null,
+    truncated_share: n > 0 ? g!.truncated / n : null,
+    latency_avg_ms: latency.avg_ms,
+    latency_p95_ms: latency.p95_ms,
+    unpriced_models: g!.unpriced_models,
+  };
 }

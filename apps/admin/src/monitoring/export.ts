@@ -52,6 +52,20 @@ export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   return { format, type, range, filter: parsed?.filter ?? null, filename };
 }
 
+/** The stored Gemini fields (DESIGN.md "Gemini usage and cost"), empty for a rule reply. */
+const GEN_AI_COLUMNS = [
+  'model',
+  'model_version',
+  'input_tokens',
+  'cached_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'finish_reason',
+  'block_reason',
+  'cost_usd',
+  'price_version',
+] as const;
+
 const MESSAGE_COLUMNS = [
   'id',
   'timestamp',
@@ -63,6 +77,7 @@ const MESSAGE_COLUMNS = [
   'response_time_ms',
   'status',
   'instance_id',
+  ...GEN_AI_COLUMNS,
 ] as const;
 
 const METRIC_COLUMNS = [
@@ -109,6 +124,16 @@ async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
       response_time_ms: r.response_time_ms,
       status: r.status,
       instance_id: r.instance_id,
+      model: r.model,
+      model_version: r.model_version,
+      input_tokens: r.input_tokens,
+      cached_tokens: r.cached_tokens,
+      output_tokens: r.output_tokens,
+      reasoning_tokens: r.reasoning_tokens,
+      finish_reason: r.finish_reason,
+      block_reason: r.block_reason,
+      cost_usd: r.cost_usd,
+      price_version: r.price_version,
     }));
     const last = page.at(-1)!;
     after = { tsUs: last.ts_us, id: last.id };

@@ -1,6 +1,6 @@
 import { countUsers, type Db, getCollectorSnapshot, insertMetricsSnapshot } from '@botpulse/db';
 import { type MetricsCollector, otherMs } from '@botpulse/metrics';
-import type { BotMetrics, ErrorEvent, ProcessedMessage, ReplyStage } from '@botpulse/protocol';
+import type { BotMetrics, ErrorEvent, GenAiUsage, ProcessedMessage, ReplyStage } from '@botpulse/protocol';
 import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/runtime';
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
@@ -42,7 +42,11 @@ export class Monitor implements PipelineObserver {
   private readonly stage: Record<ReplyStage, { observe(seconds: number): void }>;
   private readonly messageCounters = new Map<string, { inc(): void }>();
   /** messages recorded while a recount reads its snapshot (replayed when newer than it) */
-  private replay: Array<{ message: ProcessedMessage; newUser: boolean }> | undefined;
+  private replay:
+    | Array<{ message: ProcessedMessage; newUser: boolean; genAi: GenAiUsage | null }>
+    | undefined;
+  /** Gemini counters by model, resolved once per model (a handful) */
+  private readonly genAiCounters = new Map<string, ReturnType<Monitor['genAiChildren']>>();
   private recounting: Promise<void> | undefined;
   private recountAgain = false;
   private recountTimer: NodeJS.Timeout | undefined;
@@ -69,19 +73,84 @@ export class Monitor implements PipelineObserver {
     return c;
   }
 
-  stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void {
+  private genAiChildren(model: string) {
+    const { prom } = this.deps;
+    const provider = 'gcp.gemini';
+    return {
+      input: prom.genAiTokens.labels({ type: 'input', model }),
+      cached: prom.genAiTokens.labels({ type: 'cached_input', model }),
+      output: prom.genAiTokens.labels({ type: 'output', model }),
+      reasoning: prom.genAiTokens.labels({ type: 'reasoning', model }),
+      cost: prom.genAiCost.labels({ model }),
+      usageIn: prom.genAiTokenUsage.labels({
+        gen_ai_token_type: 'input',
+        gen_ai_request_model: model,
+        gen_ai_provider_name: provider,
+      }),
+      usageOut: prom.genAiTokenUsage.labels({
+        gen_ai_token_type: 'output',
+        gen_ai_request_model: model,
+        gen_ai_provider_name: provider,
+      }),
+    };
+  }
+
+  /** Prometheus side of one Gemini answer: a few counter increments on cached label children. */
+  private countGenAi(u: GenAiUsage): void {
+    const model = u.model!;
+    let c = this.genAiCounters.get(model);
+    if (!c) {
+      c = this.genAiChildren(model);
+      this.genAiCounters.set(model, c);
+      // once per model: its replies are counted, with cost null (never priced as 0)
+      if (u.cost_usd === null)
+        this.deps.log.warn(
+          { model },
+          'Gemini model without a price in the price table: its cost is not counted (set GEMINI_PRICES_FILE)',
+        );
+    }
+    const input = u.input_tokens ?? 0;
+    const output = (u.output_tokens ?? 0) + (u.reasoning_tokens ?? 0);
+    c.input.inc(input);
+    c.cached.inc(u.cached_tokens ?? 0);
+    c.output.inc(u.output_tokens ?? 0);
+    c.reasoning.inc(u.reasoning_tokens ?? 0);
+    if (u.cost_usd !== null) c.cost.inc(u.cost_usd);
+    c.usageIn.observe(input);
+    // OpenTelemetry counts thinking tokens as output
+    c.usageOut.observe(output);
+    const { prom } = this.deps;
+    prom.genAiResponses.inc({ model, finish_reason: u.finish_reason ?? 'none' });
+    if (u.block_reason !== null) prom.genAiPromptBlocked.inc({ block_reason: u.block_reason });
+  }
+
+  genAiCall(model: string, seconds: number, errorType: string | null): void {
+    this.deps.prom.genAiDuration.observe(
+      { gen_ai_request_model: model, gen_ai_provider_name: 'gcp.gemini', error_type: errorType ?? '' },
+      seconds,
+    );
+  }
+
+  stored(
+    message: ProcessedMessage,
+    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null },
+  ): void {
     if (!this.deps.enabled) return;
     this.seen++;
     const started = process.hrtime.bigint();
     const { collector, prom, sse, link } = this.deps;
     const failed = message.status === 'failed';
-    this.replay?.push({ message, newUser: info.newUser });
+    this.replay?.push({ message, newUser: info.newUser, genAi: info.genAi });
     collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
       failed,
       newUser: info.newUser,
       stages: info.stages,
     });
     if (collector.takeUsersStale()) this.scheduleRecount();
+    if (info.genAi !== null && info.genAi.model !== null) {
+      collector.recordGenAi(info.genAi);
+      this.countGenAi(info.genAi);
+    }
     this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
     const st = info.stages;
@@ -120,8 +189,9 @@ export class Monitor implements PipelineObserver {
           const { seed, maxId } = await getCollectorSnapshot(this.deps.db, this.deps.instanceId, Date.now());
           const { collector } = this.deps;
           collector.restore(seed);
-          for (const { message, newUser } of this.replay) {
+          for (const { message, newUser, genAi } of this.replay) {
             if (message.id <= maxId) continue;
+            if (genAi !== null) collector.recordGenAi(genAi);
             collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
               failed: message.status === 'failed',
               newUser,
@@ -199,6 +269,7 @@ export class Monitor implements PipelineObserver {
         collector_memory_kb: this.deps.collector.memoryBytes() / 1024,
       },
       hourly: this.deps.collector.getHourlyMetrics(24),
+      gen_ai: this.deps.collector.getGenAiTotals(),
     };
   }
 

@@ -62,6 +62,48 @@ export function createBotMetrics(instanceId: string) {
       labelNames: ['stage', 'dependency'] as const,
       registers: [registry],
     }),
+    // Gemini usage and cost (DESIGN.md "Gemini usage and cost"); labels are model names and
+    // Google's enum values, never user ids.
+    genAiTokens: new Counter({
+      name: 'botpulse_gen_ai_tokens_total',
+      help: 'Gemini tokens by type (input: whole prompt incl. cached; cached_input: the cached part; output: answer; reasoning: thinking, billed as output) and model',
+      labelNames: ['type', 'model'] as const,
+      registers: [registry],
+    }),
+    genAiCost: new Counter({
+      name: 'botpulse_gen_ai_cost_usd_total',
+      help: 'Gemini cost in USD from the price table, by model (replies of a model without a price are not in it)',
+      labelNames: ['model'] as const,
+      registers: [registry],
+    }),
+    genAiResponses: new Counter({
+      name: 'botpulse_gen_ai_responses_total',
+      help: 'Gemini answers by model and finish reason (STOP, MAX_TOKENS = truncated, SAFETY, …; "none" for a blocked prompt)',
+      labelNames: ['model', 'finish_reason'] as const,
+      registers: [registry],
+    }),
+    genAiPromptBlocked: new Counter({
+      name: 'botpulse_gen_ai_prompt_blocked_total',
+      help: 'Prompts Gemini refused to answer (promptFeedback.blockReason), answered with the fallback',
+      labelNames: ['block_reason'] as const,
+      registers: [registry],
+    }),
+    // The OpenTelemetry GenAI client metrics in Prometheus form (gen_ai.client.token.usage and
+    // gen_ai.client.operation.duration, with their bucket boundaries).
+    genAiTokenUsage: new Histogram({
+      name: 'gen_ai_client_token_usage',
+      help: 'Tokens used per Gemini answer (OpenTelemetry gen_ai.client.token.usage), by gen_ai_token_type input|output',
+      labelNames: ['gen_ai_token_type', 'gen_ai_request_model', 'gen_ai_provider_name'] as const,
+      buckets: [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864],
+      registers: [registry],
+    }),
+    genAiDuration: new Histogram({
+      name: 'gen_ai_client_operation_duration_seconds',
+      help: 'One Gemini generateContent call, each attempt (OpenTelemetry gen_ai.client.operation.duration); error_type is empty on success',
+      labelNames: ['gen_ai_request_model', 'gen_ai_provider_name', 'error_type'] as const,
+      buckets: [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92],
+      registers: [registry],
+    }),
     gauges: (read: {
       inboxDepth: () => number;
       inboxOldestSeconds: () => number;

@@ -10,9 +10,15 @@ import {
   type NewConversation,
 } from '@botpulse/db';
 import type { StageTimesMs } from '@botpulse/metrics';
-import type { ConversationStatus, ErrorEvent, FailureStage, ProcessedMessage } from '@botpulse/protocol';
+import type {
+  ConversationStatus,
+  ErrorEvent,
+  FailureStage,
+  GenAiUsage,
+  ProcessedMessage,
+} from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
-import type { GeminiClient } from '../clients/gemini';
+import type { GeminiClient, GeminiReply } from '../clients/gemini';
 import type { GraphApiClient } from '../clients/graph-api';
 import { DependencyError, withRetry } from '../clients/retry';
 import { FALLBACK_REPLY, ruleReply } from '../clients/rule-responder';
@@ -36,9 +42,15 @@ export type StageTimes = StageTimesMs;
 
 /** Who hears about answered messages and failures (collector, Prometheus, SSE, admin link). */
 export interface PipelineObserver {
-  stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void;
+  /** `genAi`: the Gemini reply's usage, null for a rule reply or when no Gemini answer came */
+  stored(
+    message: ProcessedMessage,
+    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null },
+  ): void;
   failed(event: ErrorEvent): void;
   storeLatency(ms: number): void;
+  /** one generateContent call (each attempt): its duration and, when it failed, the error type */
+  genAiCall(model: string, seconds: number, errorType: string | null): void;
 }
 
 export interface ReplyPipelineDeps {
@@ -103,14 +115,20 @@ export class ReplyPipeline {
 
     const generateStart = performance.now();
     let reply: string;
+    let genAi: GenAiUsage | null = null;
     if (deps.gemini) {
+      const gemini = deps.gemini;
       try {
-        reply = await withRetry(
+        const answer = await withRetry(
           GEMINI_RETRY,
-          () => deps.gemini!.reply(text),
+          () => this.timedGenerate(gemini, text),
           (err) => deps.geminiHealth.recordFailure(err),
         );
         deps.geminiHealth.recordSuccess();
+        genAi = answer.usage;
+        // A blocked prompt or an answer without text is an answer (recorded with its reasons), not
+        // an outage: the user gets the fallback.
+        reply = answer.text ?? FALLBACK_REPLY;
       } catch (err) {
         reply = FALLBACK_REPLY;
         status = 'failed';
@@ -166,6 +184,7 @@ export class ReplyPipeline {
       error,
       instance_id: deps.instanceId,
       profile: profile.fetched,
+      ...genAi,
     };
     const stored = await this.store(row);
     if (stored.id === null) return; // a retry of a message already answered: not counted twice
@@ -183,8 +202,22 @@ export class ReplyPipeline {
         status,
         instance_id: deps.instanceId,
       },
-      { newUser: stored.new_user, stages: { queueMs, profileMs, generateMs, sendMs, storeMs } },
+      { newUser: stored.new_user, stages: { queueMs, profileMs, generateMs, sendMs, storeMs }, genAi },
     );
+  }
+
+  /** One Gemini call, timed for `gen_ai_client_operation_duration_seconds` (failed attempts too). */
+  private async timedGenerate(gemini: GeminiClient, text: string): Promise<GeminiReply> {
+    const started = performance.now();
+    try {
+      const answer = await gemini.reply(text);
+      this.deps.observer.genAiCall(gemini.modelName, (performance.now() - started) / 1000, null);
+      return answer;
+    } catch (err) {
+      const type = err instanceof DependencyError && err.code !== undefined ? String(err.code) : 'error';
+      this.deps.observer.genAiCall(gemini.modelName, (performance.now() - started) / 1000, type);
+      throw err;
+    }
   }
 
   /**

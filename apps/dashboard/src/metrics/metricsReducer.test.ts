@@ -14,7 +14,12 @@ describe('metricsReducer', () => {
   });
   it('applies metrics and health updates, but not older ones', () => {
     let state = snapshot();
-    const update = { totals: makeTotals({ total: 2000 }), instances: [], admin: makeDashboard().admin };
+    const update = {
+      totals: makeTotals({ total: 2000 }),
+      instances: [],
+      admin: makeDashboard().admin,
+      gen_ai: makeDashboard().gen_ai,
+    };
     state = metricsReducer(state, { type: 'metrics', data: update, timestamp: '2026-03-08T12:00:05.000Z' });
     expect(state.totals?.messages.total).toBe(2000);
     const stale = { ...update, totals: makeTotals({ total: 1 }) };

@@ -70,6 +70,7 @@ describe('Monitoring page', () => {
           totals: makeTotals({ total: 5678, activeToday: 60 }),
           instances: [],
           admin: makeDashboard().admin,
+          gen_ai: makeDashboard().gen_ai,
         }),
       );
       socket.send(

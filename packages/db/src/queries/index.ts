@@ -1,3 +1,4 @@
+export * from './accuracy/getHourlyGenAi';
 export * from './accuracy/getRawDailyUsers';
 export * from './accuracy/getRawHourlyCounts';
 export * from './accuracy/getRollupHourlyMessages';
@@ -39,6 +40,7 @@ export * from './inbox/markInboxDead';
 export * from './inbox/pruneProcessedInbox';
 export * from './inbox/recordInboxFailure';
 export * from './inbox/renewInboxClaims';
+export * from './monitoring/getGenAiLatency';
 export * from './monitoring/getMessageTotal';
 export * from './monitoring/getUserTotals';
 export * from './rollups/backfillRollupZone';

@@ -11,19 +11,28 @@ export interface UserActivityPage {
   top: TopUser[];
 }
 
-/** Who was active in an interval, grouped once: how many, how many new, and a page of the most active. */
+/**
+ * Who was active in an interval, grouped once: how many, how many new, and a page of the most
+ * active (`sort` messages) or costliest (`sort` cost, Gemini cost of their replies).
+ */
 export async function getUserActivityPage(
   db: Queryable,
   plan: ActivityPlan,
   limit: number,
   offset: number,
+  sort: 'messages' | 'cost' = 'messages',
 ): Promise<UserActivityPage> {
+  // one of two fixed orders (never text from the request)
+  const order =
+    sort === 'cost'
+      ? 'p.cost_usd DESC, p.messages DESC, p.last_seen DESC, p.facebook_id'
+      : 'p.messages DESC, p.last_seen DESC, p.facebook_id';
   const { rows } = await db.query<UserActivityPage>(
     `WITH a AS MATERIALIZED (
-       SELECT facebook_id, sum(messages) AS messages, max(last_seen) AS last_seen
-         FROM activity_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
+       SELECT facebook_id, sum(messages) AS messages, sum(cost_usd) AS cost_usd, max(last_seen) AS last_seen
+         FROM activity_cost_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
      ), page AS (
-       SELECT * FROM a ORDER BY messages DESC, last_seen DESC, facebook_id LIMIT $9 OFFSET $10
+       SELECT * FROM a p ORDER BY ${order} LIMIT $9 OFFSET $10
      )
      SELECT (SELECT count(*) FROM a) AS users,
             (SELECT count(*) FROM a JOIN users u USING (facebook_id)
@@ -33,8 +42,9 @@ export async function getUserActivityPage(
                        'user_id', p.facebook_id,
                        'name', nullif(concat_ws(' ', u.first_name, u.last_name), ''),
                        'messages', p.messages,
+                       'cost_usd', round(p.cost_usd, 12)::float8,
                        'last_seen', to_char(p.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-                     ORDER BY p.messages DESC, p.last_seen DESC, p.facebook_id)
+                     ORDER BY ${order})
                 FROM page p LEFT JOIN users u USING (facebook_id)), '[]') AS top`,
     [...activityParams(plan), limit, offset],
   );

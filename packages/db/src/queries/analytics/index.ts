@@ -1,4 +1,5 @@
 export * from './getActiveUserCount';
+export * from './getBucketGenAiCounts';
 export * from './getBucketMessageCounts';
 export * from './getBucketUsersRaw';
 export * from './getHeatmapCounts';

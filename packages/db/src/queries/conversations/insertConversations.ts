@@ -1,7 +1,8 @@
-import type { ConversationStatus, MessageKind } from '@botpulse/protocol';
+import type { ConversationStatus, GenAiUsage, MessageKind } from '@botpulse/protocol';
 import type { Db } from '../../pool';
 
-export interface NewConversation {
+/** A conversation row to store; the Gemini fields (`GenAiUsage`) are absent or null for a rule reply. */
+export interface NewConversation extends Partial<GenAiUsage> {
   inbox_id: number;
   mid: string;
   facebook_id: string;

@@ -19,6 +19,17 @@ export interface ExportConversationRow {
   status: string;
   error: string | null;
   instance_id: string;
+  /** Gemini usage and cost (null for a rule reply) */
+  model: string | null;
+  model_version: string | null;
+  input_tokens: number | null;
+  cached_tokens: number | null;
+  output_tokens: number | null;
+  reasoning_tokens: number | null;
+  finish_reason: string | null;
+  block_reason: string | null;
+  cost_usd: number | null;
+  price_version: string | null;
 }
 
 /**
@@ -41,7 +52,9 @@ export async function getConversationsPage(
   const { rows } = await db.query<ExportConversationRow>(
     `SELECT c.id, c."timestamp", (extract(epoch FROM c."timestamp") * 1000000)::bigint AS ts_us,
             c.facebook_id AS user_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
-            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id
+            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id,
+            c.model, c.model_version, c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens,
+            c.finish_reason, c.block_reason, c.cost_usd, c.price_version
        FROM conversations c JOIN users u ON u.facebook_id = c.facebook_id
       WHERE ${where.join(' AND ')}
       ORDER BY c."timestamp", c.id

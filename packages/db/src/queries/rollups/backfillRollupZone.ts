@@ -17,8 +17,9 @@ export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
     await client.query(`DELETE FROM rollup_user_periods WHERE tz = $1`, [tz]);
     await client.query(`DELETE FROM rollup_period_totals WHERE tz = $1`, [tz]);
     await client.query(
-      `INSERT INTO rollup_user_periods (tz, grain, period, facebook_id, messages, last_seen)
-       SELECT $1, g.grain, rollup_period(g.grain, c."timestamp", $1), c.facebook_id, count(*), max(c."timestamp")
+      `INSERT INTO rollup_user_periods (tz, grain, period, facebook_id, messages, cost_usd, last_seen)
+       SELECT $1, g.grain, rollup_period(g.grain, c."timestamp", $1), c.facebook_id, count(*),
+              coalesce(sum(c.cost_usd), 0), max(c."timestamp")
          FROM conversations c
         CROSS JOIN (VALUES ('d'::char(1)), ('w'), ('m')) g(grain)
         WHERE NOT EXISTS (SELECT 1 FROM rollup_queue q WHERE q.conversation_id = c.id)

@@ -5,7 +5,7 @@ export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
 /**
  * Folds up to `limit` queued conversations into the rollups, in one transaction under the rollup
  * lock (one process at a time, however many admins run): 15-minute slots for counts and response
- * times; per ready time zone, who was active in which local day/week/month and how many.
+ * times, Gemini tokens and cost per slot and model; per ready time zone, who was active in which local day/week/month and how many.
  * Returns how many conversations were folded (0: the queue is empty, or another process holds the lock).
  */
 export async function foldRollupQueue(db: Db, limit: number, wait = false): Promise<number> {
@@ -26,7 +26,9 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
          RETURNING conversation_id
        ),
        batch AS (
-         SELECT c.facebook_id, c."timestamp" AS ts, c.response_time_ms AS rt, c.status
+         SELECT c.facebook_id, c."timestamp" AS ts, c.response_time_ms AS rt, c.status, c.model,
+                c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens, c.cost_usd,
+                c.block_reason, c.finish_reason
            FROM q JOIN conversations c ON c.id = q.conversation_id
        ),
        slots AS (
@@ -40,19 +42,40 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
            response_ms_sum = s.response_ms_sum + EXCLUDED.response_ms_sum,
            response_count = s.response_count + EXCLUDED.response_count
        ),
+       gen_ai AS (
+         INSERT INTO rollup_gen_ai_slots AS g (slot, model, requests, input_tokens, cached_tokens, output_tokens,
+                                               reasoning_tokens, cost_usd, unpriced, blocked, truncated)
+         SELECT date_bin('15 minutes', ts, TIMESTAMPTZ '${SLOT_ORIGIN}'), model, count(*),
+                coalesce(sum(input_tokens), 0), coalesce(sum(cached_tokens), 0), coalesce(sum(output_tokens), 0),
+                coalesce(sum(reasoning_tokens), 0), coalesce(sum(cost_usd), 0),
+                count(*) FILTER (WHERE cost_usd IS NULL), count(*) FILTER (WHERE block_reason IS NOT NULL),
+                count(*) FILTER (WHERE finish_reason = 'MAX_TOKENS')
+           FROM batch WHERE model IS NOT NULL GROUP BY 1, 2
+         ON CONFLICT (slot, model) DO UPDATE SET
+           requests = g.requests + EXCLUDED.requests,
+           input_tokens = g.input_tokens + EXCLUDED.input_tokens,
+           cached_tokens = g.cached_tokens + EXCLUDED.cached_tokens,
+           output_tokens = g.output_tokens + EXCLUDED.output_tokens,
+           reasoning_tokens = g.reasoning_tokens + EXCLUDED.reasoning_tokens,
+           cost_usd = g.cost_usd + EXCLUDED.cost_usd,
+           unpriced = g.unpriced + EXCLUDED.unpriced,
+           blocked = g.blocked + EXCLUDED.blocked,
+           truncated = g.truncated + EXCLUDED.truncated
+       ),
        agg AS (
          SELECT z.tz, g.grain, rollup_period(g.grain, b.ts, z.tz) AS period, b.facebook_id,
-                count(*) AS n, max(b.ts) AS last_seen
+                count(*) AS n, coalesce(sum(b.cost_usd), 0) AS cost, max(b.ts) AS last_seen
            FROM batch b
           CROSS JOIN (SELECT tz FROM rollup_zones WHERE ready) z
           CROSS JOIN (VALUES ('d'::char(1)), ('w'), ('m')) g(grain)
           GROUP BY 1, 2, 3, 4
        ),
        members AS (
-         INSERT INTO rollup_user_periods AS m (tz, grain, period, facebook_id, messages, last_seen)
-         SELECT tz, grain, period, facebook_id, n, last_seen FROM agg
+         INSERT INTO rollup_user_periods AS m (tz, grain, period, facebook_id, messages, cost_usd, last_seen)
+         SELECT tz, grain, period, facebook_id, n, cost, last_seen FROM agg
          ON CONFLICT (tz, grain, period, facebook_id) DO UPDATE SET
            messages = m.messages + EXCLUDED.messages,
+           cost_usd = m.cost_usd + EXCLUDED.cost_usd,
            last_seen = greatest(m.last_seen, EXCLUDED.last_seen)
          RETURNING tz, grain, period, (xmax = 0) AS is_new
        ),

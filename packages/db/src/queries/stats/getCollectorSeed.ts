@@ -1,4 +1,5 @@
 import type { CollectorSeed, StageTimesMs } from '@botpulse/metrics';
+import type { GenAiTotals } from '@botpulse/protocol';
 import type { Queryable } from '../../pool';
 
 /**
@@ -61,7 +62,9 @@ export async function getCollectorSeed(
          FROM conversations WHERE instance_id = $1 ORDER BY id DESC LIMIT 1000`,
     [instanceId],
   );
+  const genAi = await getGenAiTotals(db, instanceId);
   return {
+    genAi,
     totalMessages: totals.rows[0]!.messages,
     failedTotal: totals.rows[0]!.failed,
     totalUsers: users.rows[0]!.n,
@@ -100,4 +103,62 @@ function stageTimes(r: StageRow): StageTimesMs | null {
     sendMs: r.send_ms ?? 0,
     storeMs: r.store_ms ?? 0,
   };
+}
+
+/**
+ * Gemini usage and cost of one instance's rows (`gen_ai` in its /debug/metrics after a restart):
+ * the same sums the bot keeps live, by model and finish reason, read in one pass over its rows.
+ */
+export async function getGenAiTotals(db: Queryable, instanceId: string): Promise<GenAiTotals> {
+  const { rows } = await db.query<{
+    model: string;
+    finish_reason: string | null;
+    requests: number;
+    input_tokens: number;
+    cached_tokens: number;
+    output_tokens: number;
+    reasoning_tokens: number;
+    cost_usd: number;
+    unpriced: number;
+    blocked: number;
+    truncated: number;
+  }>(
+    `SELECT model, finish_reason, count(*) AS requests, coalesce(sum(input_tokens), 0) AS input_tokens,
+            coalesce(sum(cached_tokens), 0) AS cached_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+            coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens, coalesce(sum(cost_usd), 0) AS cost_usd,
+            count(*) FILTER (WHERE cost_usd IS NULL) AS unpriced,
+            count(*) FILTER (WHERE block_reason IS NOT NULL) AS blocked,
+            count(*) FILTER (WHERE finish_reason = 'MAX_TOKENS') AS truncated
+       FROM conversations WHERE instance_id = $1 AND model IS NOT NULL
+      GROUP BY 1, 2`,
+    [instanceId],
+  );
+  const t: GenAiTotals = {
+    requests: 0,
+    input_tokens: 0,
+    cached_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    blocked: 0,
+    truncated: 0,
+    finish_reasons: {},
+    unpriced_requests: 0,
+    unpriced_models: [],
+  };
+  for (const r of rows) {
+    t.requests += r.requests;
+    t.input_tokens += r.input_tokens;
+    t.cached_tokens += r.cached_tokens;
+    t.output_tokens += r.output_tokens;
+    t.reasoning_tokens += r.reasoning_tokens;
+    t.cost_usd += r.cost_usd;
+    t.blocked += r.blocked;
+    t.truncated += r.truncated;
+    t.unpriced_requests += r.unpriced;
+    if (r.unpriced > 0 && !t.unpriced_models.includes(r.model)) t.unpriced_models.push(r.model);
+    if (r.finish_reason !== null)
+      t.finish_reasons[r.finish_reason] = (t.finish_reasons[r.finish_reason] ?? 0) + r.requests;
+  }
+  return t;
 }

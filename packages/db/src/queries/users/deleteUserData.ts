@@ -37,6 +37,26 @@ export async function deleteUserData(
       [facebookId],
     );
     await client.query(
+      `WITH s AS (
+         SELECT date_bin('15 minutes', c."timestamp", TIMESTAMPTZ '2001-01-01 00:00:00+00') AS slot, c.model,
+                count(*) AS n, coalesce(sum(c.input_tokens), 0) AS it, coalesce(sum(c.cached_tokens), 0) AS ct,
+                coalesce(sum(c.output_tokens), 0) AS ot, coalesce(sum(c.reasoning_tokens), 0) AS rt,
+                coalesce(sum(c.cost_usd), 0) AS cost, count(*) FILTER (WHERE c.cost_usd IS NULL) AS up,
+                count(*) FILTER (WHERE c.block_reason IS NOT NULL) AS bl,
+                count(*) FILTER (WHERE c.finish_reason = 'MAX_TOKENS') AS tr
+           FROM conversations c
+          WHERE c.facebook_id = $1 AND c.model IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM rollup_queue q WHERE q.conversation_id = c.id)
+          GROUP BY 1, 2
+       )
+       UPDATE rollup_gen_ai_slots t SET requests = t.requests - s.n, input_tokens = t.input_tokens - s.it,
+              cached_tokens = t.cached_tokens - s.ct, output_tokens = t.output_tokens - s.ot,
+              reasoning_tokens = t.reasoning_tokens - s.rt, cost_usd = t.cost_usd - s.cost,
+              unpriced = t.unpriced - s.up, blocked = t.blocked - s.bl, truncated = t.truncated - s.tr
+         FROM s WHERE t.slot = s.slot AND t.model = s.model`,
+      [facebookId],
+    );
+    await client.query(
       `UPDATE rollup_period_totals t SET users = t.users - 1
          FROM rollup_user_periods m
         WHERE m.facebook_id = $1 AND t.tz = m.tz AND t.grain = m.grain AND t.period = m.period`,
