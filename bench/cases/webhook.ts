@@ -4,6 +4,7 @@ import type { Results } from '../lib/report';
 import { progress } from '../lib/report';
 import { p } from '../lib/stats';
 import { startBenchSystem } from '../lib/system';
+import { pgInsertCeilingTps } from './ceiling';
 
 const USERS = userIds(100_000);
 
@@ -11,8 +12,21 @@ const USERS = userIds(100_000);
  * Sustained throughput: senders back to back, one user message per signed POST, for 30 s after a
  * warm-up; a message counts once a dashboard socket client has received it as `message:new`, which
  * happens only after it was stored, answered through the (fake) Send API, recorded and emitted.
+ * Then, in the same database once the services are stopped, PostgreSQL's own ceiling for
+ * single-row inserts (pgbench), and the throughput as a fraction of it.
  */
 export async function benchThroughput(databaseUrl: string, quick: boolean): Promise<Results> {
+  const results = await measureThroughput(databaseUrl, quick);
+  const ceiling = await pgInsertCeilingTps(databaseUrl, quick);
+  if (ceiling === undefined) return results;
+  return {
+    ...results,
+    pg_insert_ceiling_tps: ceiling,
+    webhook_vs_pg_ceiling_ratio: results.webhook_msgs_per_s! / ceiling,
+  };
+}
+
+async function measureThroughput(databaseUrl: string, quick: boolean): Promise<Results> {
   const system = await startBenchSystem(databaseUrl);
   const load = new WebhookLoad(system.stack.bots[0]!.url, system.stack.secrets.FB_APP_SECRET, USERS);
   try {
