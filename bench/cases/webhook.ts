@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db } from '@botpulse/db';
 import { type SentMessage, userIds, WebhookLoad } from '../lib/load';
 import type { Results } from '../lib/report';
 import { progress } from '../lib/report';
 import { p } from '../lib/stats';
 import { startBenchSystem } from '../lib/system';
+import { pgInsertCeilingTps } from './ceiling';
 
 const USERS = userIds(100_000);
 
@@ -11,8 +14,21 @@ const USERS = userIds(100_000);
  * Sustained throughput: senders back to back, one user message per signed POST, for 30 s after a
  * warm-up; a message counts once a dashboard socket client has received it as `message:new`, which
  * happens only after it was stored, answered through the (fake) Send API, recorded and emitted.
+ * Then, in the same database once the services are stopped, PostgreSQL's own ceiling for
+ * single-row inserts (pgbench), and the throughput as a fraction of it.
  */
 export async function benchThroughput(databaseUrl: string, quick: boolean): Promise<Results> {
+  const results = await measureThroughput(databaseUrl, quick);
+  const ceiling = await pgInsertCeilingTps(databaseUrl, quick);
+  if (ceiling === undefined) return results;
+  return {
+    ...results,
+    pg_insert_ceiling_tps: ceiling,
+    webhook_vs_pg_ceiling_ratio: results.webhook_msgs_per_s! / ceiling,
+  };
+}
+
+async function measureThroughput(databaseUrl: string, quick: boolean): Promise<Results> {
   const system = await startBenchSystem(databaseUrl);
   const load = new WebhookLoad(system.stack.bots[0]!.url, system.stack.secrets.FB_APP_SECRET, USERS);
   try {
@@ -106,6 +122,13 @@ export async function benchMonitoringOverhead(databaseUrl: string, quick: boolea
   const runs = quick ? 2 : 5;
   const durationMs = quick ? 4_000 : 10_000;
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  // CPU per message of each process taking part, which a loaded machine disturbs far less than
+  // the rates: where the overhead is spent, and the check on the bot's own live figure.
+  const cpu: Record<'on' | 'off', { bot: number[]; admin: number[]; pg: number[] }> = {
+    on: { bot: [], admin: [], pg: [] },
+    off: { bot: [], admin: [], pg: [] },
+  };
+  const live: number[] = [];
   try {
     // Run -1 is a warm-up (new users, cold caches, JIT) and is not counted; then on/off alternate.
     for (let r = -1; r < runs * 2; r++) {
@@ -118,15 +141,26 @@ export async function benchMonitoringOverhead(databaseUrl: string, quick: boolea
       const tag = `ovh${r + 1}`;
       await load.closedLoop(`${tag}w`, 128, 1_500, () => {});
       const { rows: a } = await system.stack.db.query<{ t: Date }>('SELECT clock_timestamp() AS t');
+      const cpuA = await cpuTicks(system.stack.db, bot.process.pid, system.stack.admin?.pid);
       await load.closedLoop(tag, 128, durationMs, () => {});
       const { rows: b } = await system.stack.db.query<{ t: Date }>('SELECT clock_timestamp() AS t');
+      const cpuB = await cpuTicks(system.stack.db, bot.process.pid, system.stack.admin?.pid);
       await sleep(2_000);
       const { rows } = await system.stack.db.query<{ n: number }>(
         `SELECT count(*) AS n FROM conversations WHERE processed_at >= $1 AND processed_at < $2`,
         [a[0]!.t, b[0]!.t],
       );
-      const rate = rows[0]!.n / ((b[0]!.t.getTime() - a[0]!.t.getTime()) / 1000);
-      if (r >= 0) rates[mode].push(rate);
+      const n = rows[0]!.n;
+      const rate = n / ((b[0]!.t.getTime() - a[0]!.t.getTime()) / 1000);
+      if (r >= 0) {
+        rates[mode].push(rate);
+        if (cpuA && cpuB && n > 0)
+          for (const k of ['bot', 'admin', 'pg'] as const) cpu[mode][k].push(((cpuB[k] - cpuA[k]) * 1e6) / n);
+        if (mode === 'on') {
+          const v = await liveOverheadSeconds(bot.url, system.stack.secrets.DEBUG_TOKEN);
+          if (v !== undefined) live.push(v * 1e6);
+        }
+      }
       progress(
         `monitoring overhead: run ${r < 0 ? 'warm-up' : `${r + 1}/${runs * 2}`} (${mode}): ${Math.round(rate)} msg/s`,
       );
@@ -136,11 +170,66 @@ export async function benchMonitoringOverhead(databaseUrl: string, quick: boolea
     const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)]!;
     const on = median(rates.on);
     const off = median(rates.off);
+    if (cpu.on.bot.length > 0 && cpu.off.bot.length > 0) {
+      const f = (mode: 'on' | 'off') =>
+        (['bot', 'admin', 'pg'] as const).map((k) => `${k} ${median(cpu[mode][k]).toFixed(0)}`).join(', ');
+      const sum = (mode: 'on' | 'off') =>
+        median(cpu[mode].bot) + median(cpu[mode].admin) + median(cpu[mode].pg);
+      console.log(
+        `\n  CPU µs per message, median (bot, admin, PostgreSQL backends): on ${f('on')}; off ${f('off')}; ` +
+          `monitoring costs ${(sum('on') - sum('off')).toFixed(0)} µs of ${sum('off').toFixed(0)} ` +
+          `(${(((sum('on') - sum('off')) / sum('off')) * 100).toFixed(1)} %), of which the bot ` +
+          `${(median(cpu.on.bot) - median(cpu.off.bot)).toFixed(1)} µs; ` +
+          `the bot's live figure: ${live.length > 0 ? median(live).toFixed(1) : '?'} µs per message`,
+      );
+    }
     // Noise can make it negative; it is reported as measured.
     return { monitoring_overhead_pct: ((off - on) / off) * 100 };
   } finally {
     await system.stop();
   }
+}
+
+/** User + system CPU seconds so far of the bot, the admin and this database's server processes. */
+async function cpuTicks(
+  db: Db,
+  botPid: number | undefined,
+  adminPid: number | undefined,
+): Promise<{ bot: number; admin: number; pg: number } | undefined> {
+  if (botPid === undefined || adminPid === undefined) return undefined;
+  try {
+    const { rows } = await db.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    );
+    let pg = 0;
+    for (const { pid } of rows) pg += procCpuSeconds(pid) ?? 0;
+    const bot = procCpuSeconds(botPid);
+    const admin = procCpuSeconds(adminPid);
+    if (bot === undefined || admin === undefined) return undefined;
+    return { bot, admin, pg };
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process from /proc (Linux; USER_HZ is 100 there), undefined elsewhere. */
+function procCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bot's own figure (issue #9): `botpulse_monitoring_overhead_seconds_per_message`. */
+async function liveOverheadSeconds(botUrl: string, token: string): Promise<number | undefined> {
+  const text = await (
+    await fetch(`${botUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+  ).text();
+  const m = /^botpulse_monitoring_overhead_seconds_per_message(?:\{[^}]*\})? (\S+)$/m.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** An SSE client reading /debug/message-stream until aborted. */

@@ -4,6 +4,8 @@ export const TARGETS = {
   promclient_ns_per_message: { target: 'baseline', ok: () => true, unit: 'ns' },
   collector_vs_promclient_ratio: { target: '≤ 1.0', ok: (v: number) => v <= 1, unit: '×' },
   webhook_msgs_per_s: { target: '≥ 2,000', ok: (v: number) => v >= 2000, unit: 'msg/s' },
+  pg_insert_ceiling_tps: { target: 'baseline', ok: () => true, unit: 'tps' },
+  webhook_vs_pg_ceiling_ratio: { target: '≥ 0.25', ok: (v: number) => v >= 0.25, unit: '×' },
   webhook_ack_p99_ms: { target: '≤ 50', ok: (v: number) => v <= 50, unit: 'ms' },
   live_latency_p99_ms: { target: '≤ 100', ok: (v: number) => v <= 100, unit: 'ms' },
   monitoring_overhead_pct: { target: '≤ 2', ok: (v: number) => v <= 2, unit: '%' },

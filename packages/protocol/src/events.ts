@@ -14,10 +14,26 @@ export interface BotAuth {
   instanceId: string;
 }
 
+/**
+ * `messages:processed`: the messages a bot stored and answered since its last flush, coalesced
+ * into one event (DESIGN.md "Bot → admin link"), flushed at least every
+ * `PROCESSED_FLUSH_MAX_MS` while there is traffic. The admin reads the rows themselves from the
+ * database (the live feed follows the conversations table by id), so the batch carries only ids.
+ */
+export interface ProcessedBatch {
+  /** conversations.id of each message, in the order the bot processed them */
+  ids: number[];
+}
+
+/** The longest a processed message waits in the bot before its batch goes to the admin. */
+export const PROCESSED_FLUSH_MAX_MS = 100;
+
 /** Bot → admin. Each event carries one payload object. */
 export interface BotToAdminEvents {
   'metrics:update': (data: BotMetrics) => void;
+  /** one message (older bots); current bots send `messages:processed` */
   'message:processed': (data: ProcessedMessage) => void;
+  'messages:processed': (data: ProcessedBatch) => void;
   'health:changed': (data: HealthReport) => void;
   'error:occurred': (data: ErrorEvent) => void;
 }

@@ -74,11 +74,17 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       deps.registry.health(id, h);
       deps.onHealth(id, h);
     });
-    socket.on('message:processed', () => {
+    // The rows are read from the database (the live feed follows the table by id): a report,
+    // one message or a batch of them, only says there is something new to read.
+    const processed = () => {
       deps.registry.seen(id);
       deps.feed.poke();
       deps.onMessage();
+    };
+    socket.on('messages:processed', (b) => {
+      if (isObject(b) && Array.isArray(b.ids) && b.ids.length > 0) processed();
     });
+    socket.on('message:processed', processed);
     socket.on('error:occurred', (e) => {
       if (!isObject(e)) return;
       deps.registry.seen(id);

@@ -3,6 +3,8 @@ import {
   BOTS_NAMESPACE,
   type BotAuth,
   type BotToAdminEvents,
+  PROCESSED_FLUSH_MAX_MS,
+  type ProcessedBatch,
 } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import { io, type Socket } from 'socket.io-client';
@@ -14,6 +16,13 @@ interface Buffered {
   data: unknown;
 }
 
+/**
+ * How long processed messages are gathered before they go to the admin as one
+ * `messages:processed` (well inside the protocol's 100 ms, and short next to the live feed's
+ * latency budget): one socket frame per flush instead of one per message.
+ */
+const PROCESSED_FLUSH_MS = Math.min(20, PROCESSED_FLUSH_MAX_MS);
+
 export interface AdminLinkStats {
   connected: boolean;
   reconnects: number;
@@ -22,14 +31,25 @@ export interface AdminLinkStats {
 }
 
 /**
- * The bot's Socket.io link to the admin (plan 2.1.3), namespace /bots. While the admin is
- * unreachable, events wait in a bounded buffer (oldest dropped first, and counted) and are sent in
- * order on reconnect; only the latest metrics snapshot is kept, older ones are superseded.
+ * The bot's Socket.io link to the admin (plan 2.1.3), namespace /bots. Processed messages are
+ * coalesced into one `messages:processed` per flush (every PROCESSED_FLUSH_MS while there is
+ * traffic); any other event flushes them first, so the admin sees everything in order. While the
+ * admin is unreachable, events wait in a bounded buffer (oldest dropped first, and counted) and
+ * are sent in order on reconnect; only the latest metrics snapshot is kept, older ones are
+ * superseded. The buffer's bound and its `buffered`/`dropped` figures count messages, not frames:
+ * a buffered batch of 50 messages is 50.
  */
 export class AdminSocketClient {
   private readonly socket: Socket<AdminToBotEvents, BotToAdminEvents>;
   private readonly buffer: Buffered[] = [];
+  /** messages (and other events) in `buffer` */
+  private bufferedCount = 0;
+  /** processed messages not flushed yet */
+  private pending: number[] = [];
+  private pendingTimer: NodeJS.Timeout | undefined;
   private stats = { reconnects: 0, dropped: 0 };
+  /** told how long each flush of processed messages took (ns): monitoring cost, counted live */
+  onFlushTime: (ns: number) => void = () => {};
   private everConnected = false;
   private refusedTimer: NodeJS.Timeout | undefined;
 
@@ -77,35 +97,97 @@ export class AdminSocketClient {
     });
   }
 
+  /** A message was stored and answered: reported in the next `messages:processed`. */
+  processed(id: number): void {
+    this.pending.push(id);
+    if (this.pendingTimer) return;
+    this.pendingTimer = setTimeout(() => this.flushProcessed(), PROCESSED_FLUSH_MS);
+    this.pendingTimer.unref();
+  }
+
   emit<E extends EventName>(event: E, data: Payload<E>): void {
+    // What was processed before this event is reported before it.
+    if (this.pending.length > 0) this.flushProcessed();
+    this.send(event, data);
+  }
+
+  private flushProcessed() {
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    if (this.pending.length === 0) return;
+    const started = process.hrtime.bigint();
+    const batch: ProcessedBatch = { ids: this.pending };
+    this.pending = [];
+    this.send('messages:processed', batch);
+    this.onFlushTime(Number(process.hrtime.bigint() - started));
+  }
+
+  private send(event: EventName, data: unknown, weight = weightOf(event, data)): void {
     if (this.socket.connected && this.buffer.length === 0) {
       (this.socket.emit as (e: string, d: unknown) => void)(event, data);
       return;
     }
     if (event === 'metrics:update') {
       const i = this.buffer.findIndex((b) => b.event === 'metrics:update');
-      if (i >= 0) this.buffer.splice(i, 1);
+      if (i >= 0) {
+        this.buffer.splice(i, 1);
+        this.bufferedCount--;
+      }
     }
-    if (this.buffer.length >= this.maxBuffered) {
-      this.buffer.shift();
-      this.stats.dropped++;
+    const last = this.buffer.at(-1);
+    if (event === 'messages:processed' && last?.event === 'messages:processed') {
+      // Consecutive batches wait as one: one frame on reconnect.
+      (last.data as ProcessedBatch).ids.push(...(data as ProcessedBatch).ids);
+    } else {
+      this.buffer.push({ event, data });
     }
-    this.buffer.push({ event, data });
+    this.bufferedCount += weight;
+    this.trim();
+  }
+
+  /** Drops the oldest messages (one id at a time out of a batch) beyond the bound. */
+  private trim() {
+    while (this.bufferedCount > this.maxBuffered && this.buffer.length > 0) {
+      const first = this.buffer[0]!;
+      const over = this.bufferedCount - this.maxBuffered;
+      if (first.event === 'messages:processed') {
+        const ids = (first.data as ProcessedBatch).ids;
+        const n = Math.min(over, ids.length);
+        ids.splice(0, n);
+        this.bufferedCount -= n;
+        this.stats.dropped += n;
+        if (ids.length === 0) this.buffer.shift();
+      } else {
+        this.buffer.shift();
+        this.bufferedCount--;
+        this.stats.dropped++;
+      }
+    }
   }
 
   get statsSnapshot(): AdminLinkStats {
-    return { connected: this.socket.connected, buffered: this.buffer.length, ...this.stats };
+    return {
+      connected: this.socket.connected,
+      buffered: this.bufferedCount + (this.socket.connected ? 0 : this.pending.length),
+      ...this.stats,
+    };
   }
 
   close(): void {
     clearTimeout(this.refusedTimer);
+    this.flushProcessed();
     this.socket.close();
   }
 
   private flush() {
     while (this.buffer.length > 0 && this.socket.connected) {
       const b = this.buffer.shift()!;
+      this.bufferedCount -= weightOf(b.event, b.data);
       (this.socket.emit as (e: string, d: unknown) => void)(b.event, b.data);
     }
   }
+}
+
+function weightOf(event: EventName, data: unknown): number {
+  return event === 'messages:processed' ? (data as ProcessedBatch).ids.length : 1;
 }

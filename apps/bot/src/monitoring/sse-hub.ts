@@ -51,6 +51,8 @@ function frame(
 export class SseHub {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** told how long each corked write to the clients took (ns): monitoring cost, counted live */
+  onFlushTime: (ns: number) => void = () => {};
 
   constructor(
     private readonly db: Db,
@@ -131,8 +133,10 @@ export class SseHub {
       c.corked = true;
       c.res.cork();
       setImmediate(() => {
+        const started = process.hrtime.bigint();
         c.corked = false;
         c.res.uncork();
+        this.onFlushTime(Number(process.hrtime.bigint() - started));
       });
     }
     c.res.write(chunk);
