@@ -120,7 +120,7 @@ describe('a dashboard on /dashboard', () => {
     );
     const m = metrics[0]!.envelope;
     expect(isEnvelope(m, 'metrics:update')).toBe(true);
-    expect(Object.keys(m.data).sort()).toEqual(['admin', 'instances', 'totals']);
+    expect(Object.keys(m.data).sort()).toEqual(['admin', 'gen_ai', 'instances', 'totals']);
     const h = health[0]!.envelope;
     expect(isEnvelope(h, 'health:changed')).toBe(true);
     expect(['ok', 'degraded', 'down']).toContain(h.data.overall);
