@@ -113,7 +113,16 @@ describe('Analytics page', () => {
     const { makeOverview } = await import('../test/fixtures');
     await openAnalytics('/analytics', {
       'GET /api/analytics/overview': {
-        body: makeOverview({ current: { messages: 0, users: 0, avg_response_time_ms: 0 } }),
+        body: makeOverview({
+          current: {
+            messages: 0,
+            users: 0,
+            avg_response_time_ms: 0,
+            input_tokens: 0,
+            output_tokens: 0,
+            cost_usd: 0,
+          },
+        }),
       },
     });
     expect(screen.getByText('No messages in this range.')).toBeTruthy();

@@ -3,6 +3,7 @@ import type {
   DashboardTotals,
   Envelope,
   FeedMessage,
+  GenAiToday,
   HeatmapResponse,
   InstanceState,
   MonitoringDashboard,
@@ -87,6 +88,27 @@ export function makeInstance(overrides: Partial<InstanceState> = {}): InstanceSt
   };
 }
 
+export function makeGenAiToday(overrides: Partial<GenAiToday> = {}): GenAiToday {
+  return {
+    since: '2026-03-08T00:00:00.000Z',
+    requests: 412,
+    input_tokens: 61_800,
+    cached_tokens: 24_300,
+    output_tokens: 20_600,
+    reasoning_tokens: 38_200,
+    cost_usd: 0.1649,
+    cost_per_message: 0.1649 / 412,
+    blocked: 3,
+    truncated: 9,
+    blocked_share: 3 / 412,
+    truncated_share: 9 / 412,
+    latency_avg_ms: 842,
+    latency_p95_ms: 2310,
+    unpriced_models: [],
+    ...overrides,
+  };
+}
+
 export function makeDashboard(overrides: Partial<MonitoringDashboard> = {}): MonitoringDashboard {
   return {
     health: makeHealth(),
@@ -103,6 +125,7 @@ export function makeDashboard(overrides: Partial<MonitoringDashboard> = {}): Mon
       feed_lag_ms: 12,
       accuracy: null,
     },
+    gen_ai: makeGenAiToday(),
     demo: false,
     generated_at: '2026-03-08T12:00:00.000Z',
     ...overrides,
@@ -122,6 +145,13 @@ export function makeTimeline(overrides: Partial<TimelineResponse> = {}): Timelin
     start: `2026-03-0${d + 2}T00:00:00Z`,
     messages: d === 4 ? 500 : 100 + d,
     users: 10 + d,
+    input_tokens: 15_000 + d * 100,
+    output_tokens: 12_000 + d * 100,
+    cost_usd: 0.6 + d / 100 + (d === 6 ? 0 : 0.05),
+    cost_by_model: {
+      'gemini-2.5-flash': 0.6 + d / 100,
+      ...(d === 6 ? {} : { 'gemini-2.5-pro': 0.05 }),
+    },
   }));
   return {
     granularity: 'day',
@@ -144,9 +174,31 @@ export function makeOverview(overrides: Partial<OverviewResponse> = {}): Overvie
     from: '2026-03-02',
     to: '2026-03-08',
     tz: 'UTC',
-    current: { messages: 12345, users: 678, avg_response_time_ms: 1250.4 },
-    previous: { messages: 10000, users: 700, avg_response_time_ms: 1000 },
-    change_pct: { messages: 23.45, users: -3.14, avg_response_time_ms: 25.04 },
+    current: {
+      messages: 12345,
+      users: 678,
+      avg_response_time_ms: 1250.4,
+      input_tokens: 1_851_000,
+      output_tokens: 1_544_000,
+      cost_usd: 4.3175,
+    },
+    previous: {
+      messages: 10000,
+      users: 700,
+      avg_response_time_ms: 1000,
+      input_tokens: 1_500_000,
+      output_tokens: 1_250_000,
+      cost_usd: 3.5,
+    },
+    change_pct: {
+      messages: 23.45,
+      users: -3.14,
+      avg_response_time_ms: 25.04,
+      input_tokens: 23.4,
+      output_tokens: 23.52,
+      cost_usd: 23.36,
+    },
+    unpriced_models: [],
     sparklines: { messages: [1, 5, 3, 8, 6, 9, 12], users: [1, 2, 3, 2, 4, 3, 5] },
     as_of: '2026-03-09T12:00:00.000Z',
     previous_until: '2026-03-02T00:00:00Z',
@@ -167,9 +219,16 @@ export function makeUsers(overrides: Partial<UsersResponse> = {}): UsersResponse
     returning_users: 70,
     active_per_day: [0, 1, 2, 3, 4, 5, 6].map((d) => ({ date: `2026-03-0${d + 2}`, users: 20 + d })),
     top: [
-      { user_id: '1000001', name: 'Ada Lovelace', messages: 321, last_seen: '2026-03-08T10:00:00Z' },
-      { user_id: '1000002', name: null, messages: 99, last_seen: '2026-03-07T10:00:00Z' },
+      {
+        user_id: '1000001',
+        name: 'Ada Lovelace',
+        messages: 321,
+        cost_usd: 0.0912,
+        last_seen: '2026-03-08T10:00:00Z',
+      },
+      { user_id: '1000002', name: null, messages: 99, cost_usd: 0.0281, last_seen: '2026-03-07T10:00:00Z' },
     ],
+    sort: 'messages',
     page: 1,
     page_size: 25,
     total: 2,
