@@ -36,11 +36,11 @@ export function TopUsersByCostCard({ query }: { query: RangeQuery }) {
                   <th scope="col" className="users-num">
                     Cost
                   </th>
-                  <th scope="col" className="users-num">
+                  <th scope="col" className="users-num cost-messages">
                     Messages
                   </th>
                   <th scope="col" className="users-num cost-per-message">
-                    Per message
+                    <abbr title="Cost per message">Per msg</abbr>
                   </th>
                 </tr>
               </thead>
@@ -57,7 +57,7 @@ export function TopUsersByCostCard({ query }: { query: RangeQuery }) {
                     <td className="users-num" data-testid="user-cost">
                       {formatUsd(u.cost_usd)}
                     </td>
-                    <td className="users-num">{formatNumber(u.messages)}</td>
+                    <td className="users-num cost-messages">{formatNumber(u.messages)}</td>
                     <td className="users-num cost-per-message">
                       {u.messages ? formatUsd(u.cost_usd / u.messages) : '—'}
                     </td>

@@ -27,11 +27,11 @@ export const SO_FAR_DASH = '3 3';
 /** One colour per Gemini model in "cost by model", in order of cost (the biggest gets the first). */
 export const modelPalette = [
   chartColors.current,
+  chartColors.newUsers,
   chartColors.users,
   chartColors.returningUsers,
-  chartColors.newUsers,
-  chartColors.anomaly,
   chartColors.previous,
+  chartColors.anomaly,
 ] as const;
 
 export const modelColor = (index: number) => modelPalette[index % modelPalette.length]!;

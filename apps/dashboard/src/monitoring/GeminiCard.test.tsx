@@ -12,12 +12,13 @@ async function openMonitoring(dashboard = makeDashboard()) {
   mockApi(signedInRoutes(dashboard));
   const socket = new FakeSocket();
   renderApp(socket, '/');
-  await screen.findByTestId('gemini-card');
-  await waitFor(() => expect(text('total-messages')).not.toBe('—'));
+  await screen.findByTestId('gemini-card', {}, { timeout: 10_000 });
+  await waitFor(() => expect(text('total-messages')).not.toBe('—'), { timeout: 10_000 });
   return socket;
 }
 
-describe('Gemini card on Monitoring', () => {
+// The whole app renders per test: generous limits for a loaded machine (not speed targets).
+describe('Gemini card on Monitoring', { timeout: 30_000 }, () => {
   it("shows today's cost, cost per reply, tokens, blocked and truncated shares and model latency", async () => {
     await openMonitoring();
     const card = within(screen.getByTestId('gemini-card'));
