@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../simulator/random';
-import { historyGenAi, SYSTEM_PROMPT_TOKENS } from './gen-ai';
+import { historyCost, historyGenAi, SYSTEM_PROMPT_TOKENS } from './gen-ai';
 
 describe('historyGenAi', () => {
   const many = (progress: number, n = 4000) => {
@@ -49,5 +49,41 @@ describe('historyGenAi', () => {
 
   it('is deterministic for a seed', () => {
     expect(many(0.5, 50)).toEqual(many(0.5, 50));
+  });
+});
+
+describe('historyCost', () => {
+  const table = {
+    version: 'test',
+    models: {
+      'gemini-2.5-flash': { input: 0.3, cached_input: 0.03, output: 2.5 },
+      'gemini-2.5-pro': {
+        input: 1.25,
+        cached_input: 0.125,
+        output: 10,
+        above_200k: { input: 2.5, cached_input: 0.25, output: 15 },
+      },
+    },
+  };
+  const usage = (model: string, input: number, cached: number, output: number, reasoning: number) => ({
+    model,
+    model_version: model,
+    input_tokens: input,
+    cached_tokens: cached,
+    output_tokens: output,
+    reasoning_tokens: reasoning,
+    finish_reason: 'STOP',
+    block_reason: null,
+  });
+
+  it('bills cached tokens at the cached price and thinking tokens as output', () => {
+    // (1200 − 1000) × 0.30 + 1000 × 0.03 + (80 + 300) × 2.50 = 60 + 30 + 950 per 1M
+    expect(historyCost(table, usage('gemini-2.5-flash', 1200, 1000, 80, 300))).toBeCloseTo(0.00104, 12);
+  });
+
+  it('uses the higher tier above 200k prompt tokens, and no price is null, never 0', () => {
+    expect(historyCost(table, usage('gemini-2.5-pro', 250_000, 0, 1000, 0))).toBeCloseTo(0.64, 12);
+    expect(historyCost(table, usage('gemini-9', 100, 0, 10, 0))).toBeNull();
+    expect(historyCost(null, usage('gemini-2.5-flash', 100, 0, 10, 0))).toBeNull();
   });
 });

@@ -1,4 +1,6 @@
-import type { GenAiUsage } from '@botpulse/protocol';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { GenAiUsage, PriceTable } from '@botpulse/protocol';
 import { DEMO_REALISM } from '../fakes/gemini-usage';
 import { estimateTokens } from '../fakes/gemini-wire';
 import type { Rng } from '../simulator/random';
@@ -65,4 +67,28 @@ export function historyGenAi(rng: Rng, userText: string, replyText: string, prog
   // The stored reply is short; what the model wrote before the bot trimmed it was a little longer.
   const output_tokens = estimateTokens(replyText) + rng.int(0, 25);
   return { ...base, output_tokens, reasoning_tokens, finish_reason: 'STOP' };
+}
+
+/** The price table the bot ships (DESIGN.md shape); null before it exists on this branch. */
+export function loadShippedPrices(): PriceTable | null {
+  const file = fileURLToPath(new URL('../../../apps/bot/src/gen-ai/gemini-prices.json', import.meta.url));
+  if (!existsSync(file)) return null;
+  return JSON.parse(readFileSync(file, 'utf8')) as PriceTable;
+}
+
+/**
+ * DESIGN.md's cost of one reply: (input − cached) × input + cached × cached_input + (output +
+ * thinking) × output, USD per 1M tokens, the above_200k tier beyond 200k prompt tokens; null for a
+ * model without a price (never 0).
+ */
+export function historyCost(table: PriceTable | null, usage: HistoryGenAi): number | null {
+  const entry = table?.models[usage.model];
+  if (!entry) return null;
+  const price = usage.input_tokens > 200_000 ? { ...entry, ...entry.above_200k } : entry;
+  return (
+    ((usage.input_tokens - usage.cached_tokens) * price.input +
+      usage.cached_tokens * price.cached_input +
+      (usage.output_tokens + usage.reasoning_tokens) * price.output) /
+    1e6
+  );
 }
