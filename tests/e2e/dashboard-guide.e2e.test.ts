@@ -55,6 +55,23 @@ describeWithBrowser('dashboard: first load and the user guide screenshots', () =
     await page.locator('[data-testid="message-feed"] .message-item').first().waitFor();
     for (const id of ['health-bot', 'health-database', 'health-facebook', 'health-gemini'])
       await waitForAttribute(page, id, 'data-status', 'ok');
+    // The Gemini card with today's cost (history and live replies came from Gemini).
+    await page.waitForFunction(() =>
+      /^\$/.test(
+        (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gemini-cost-today"]')
+          ?.textContent ?? '',
+      ),
+    );
+  }
+
+  /** One card, not the page: for the pictures of a single feature. */
+  async function shootElement(page: Page, testId: string, name: string): Promise<void> {
+    await page.mouse.move(4, (page.viewportSize()?.height ?? 800) - 4);
+    const path = join(outDir, name);
+    await page.getByTestId(testId).screenshot({ path, animations: 'disabled', caret: 'hide' });
+    const png = await readFile(path);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(5_000);
   }
 
   async function shoot(page: Page, name: string, fullPage: boolean): Promise<void> {
@@ -175,9 +192,39 @@ describeWithBrowser('dashboard: first load and the user guide screenshots', () =
     await page.locator('[data-testid="top-users"] tr.users-row').first().waitFor();
     await page.locator('.analytics-grid svg.recharts-surface').first().waitFor();
     await waitForCount(page, 'kpi-total-messages', { min: 1 });
+    await page.waitForSelector('[data-testid="cost-by-model"] svg.recharts-surface path.recharts-rectangle');
+    await page.locator('[data-testid="top-users-cost"] tr.users-row').first().waitFor();
     await page.waitForLoadState('networkidle');
     await shoot(page, 'analytics.png', true);
+    await shootElement(page, 'cost-by-model', 'analytics-gemini-cost.png');
     await context.close();
+  });
+
+  it('takes the Gemini card, on a desktop and on a phone', async () => {
+    const { page, context } = await newTab();
+    await addSessionCookie(context, stack);
+    await page.goto(`${stack.adminUrl}/`);
+    await monitoringFilled(page);
+    await shootElement(page, 'gemini-card', 'monitoring-gemini.png');
+    await context.close();
+
+    const phone = await newTab({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    });
+    await addSessionCookie(phone.context, stack);
+    await phone.page.goto(`${stack.adminUrl}/`);
+    await monitoringFilled(phone.page);
+    await phone.page.getByTestId('gemini-card').scrollIntoViewIfNeeded();
+    const overflow = await phone.page.evaluate(() => {
+      const w = globalThis as unknown as PageGlobals;
+      return w.document.documentElement.scrollWidth - w.innerWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shoot(phone.page, 'monitoring-gemini-phone.png', false);
+    await phone.context.close();
   });
 
   it('takes Monitoring on a phone', async () => {

@@ -61,11 +61,19 @@ describe('against a real stack', () => {
     );
     expect(used.length).toBeGreaterThan(10);
     // Counters with labels appear after their first increment; the alert failure counter is listed
-    // by its family (# TYPE) even before.
+    // by its family (# TYPE) even before. This stack answers with rules (no Gemini), so the Gemini
+    // counters have not counted yet: they must be exactly DESIGN.md's names.
+    const GEN_AI = [
+      'botpulse_gen_ai_tokens_total',
+      'botpulse_gen_ai_cost_usd_total',
+      'botpulse_gen_ai_responses_total',
+      'botpulse_gen_ai_prompt_blocked_total',
+    ];
     const missing = [...new Set(used)].filter(
-      (n) => !names.has(n) && n !== 'botpulse_alert_notifications_failed_total',
+      (n) => !names.has(n) && n !== 'botpulse_alert_notifications_failed_total' && !GEN_AI.includes(n),
     );
     expect(missing).toEqual([]);
+    expect(used.filter((n) => n.startsWith('botpulse_gen_ai_')).length).toBeGreaterThanOrEqual(4);
   });
 
   it.runIf(need(PROMETHEUS))(
@@ -129,6 +137,8 @@ describe('against a real stack', () => {
         [
           'BotDown',
           'DependencyDown',
+          'GeminiCostHigh',
+          'GeminiPromptsBlocked',
           'HighFailureRate',
           'NoMessages',
           'NumbersDrift',

@@ -12,6 +12,7 @@ import {
   withLocalSecrets,
 } from '@botpulse/runtime';
 import { z } from 'zod';
+import { DEMO_REALISM, type FakeGemini, startFakeGemini } from './fakes/gemini';
 import { type FakeGraphApi, startFakeGraphApi } from './fakes/graph-api';
 import { generateHistory } from './history/generate';
 import { systemTimeZone } from './simulator/rhythm';
@@ -32,7 +33,8 @@ Starts the database (embedded PGlite in DATA_DIR unless DATABASE_URL is set), th
 and API) and the bot, restarts any that dies, and stops them all on Ctrl+C.
 
 Demo mode (on when FB_PAGE_ACCESS_TOKEN is not set, or DEMO=1; off with DEMO=0) seeds 30 days of
-history once, serves a local fake Facebook Graph API, and sends simulated users' messages.
+history once, serves a local fake Facebook Graph API and (unless GEMINI_API_KEY is set) a local fake
+Gemini that reports believable token usage, and sends simulated users' messages.
 
 Environment (all optional): DATABASE_URL, EMBEDDED_DB_PORT (5433), BOT_PORT (3000), ADMIN_PORT (4000),
 HOST (127.0.0.1), DATA_DIR (./data), DEMO, DEMO_RATE (messages per minute, 20), DEMO_HISTORY_DAYS (30),
@@ -85,6 +87,7 @@ async function main() {
   const abort = new AbortController();
   const children: ManagedChild[] = [];
   let fakeGraph: FakeGraphApi | undefined;
+  let fakeGemini: FakeGemini | undefined;
   let simulation: Promise<unknown> | undefined;
 
   let stoppingSince = 0;
@@ -105,6 +108,7 @@ async function main() {
     await Promise.all(services.map((c) => c.stop()));
     await db?.stop();
     await fakeGraph?.stop();
+    await fakeGemini?.stop();
     out.say('Stopped.');
     process.exit(0);
   };
@@ -121,6 +125,12 @@ async function main() {
       FB_PAGE_ACCESS_TOKEN: 'demo-page-token',
       GRAPH_API_URL: fakeGraph.url,
     });
+    if (!withSecrets.GEMINI_API_KEY) {
+      // Replies come from a local Gemini stand-in with real-looking usage, so the demo shows cost.
+      fakeGemini = await startFakeGemini({ apiKey: 'demo-gemini-key', record: false, realism: DEMO_REALISM });
+      fakeGemini.setLatency(350);
+      Object.assign(childEnv, { GEMINI_API_KEY: 'demo-gemini-key', GEMINI_BASE_URL: fakeGemini.url });
+    }
   } else {
     childEnv.DEMO = '0';
   }

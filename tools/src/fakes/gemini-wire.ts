@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import {
+  type AnswerKind,
+  blockedBody,
+  type ForcedAnswer,
+  safetyCandidate,
+  usageMetadata,
+} from './gemini-usage';
 import type { FakeReply } from './http';
 
 type JsonReply = Exclude<FakeReply, 'hang'>;
@@ -49,6 +56,8 @@ export interface ParsedGenerateRequest {
   lastUserText: string;
   /** rough token count of everything sent (contents and system instruction) */
   promptTokens: number;
+  /** the system instruction's text ('' without one): a repeated one is served from the cache */
+  systemText: string;
   maxOutputTokens: number | undefined;
 }
 
@@ -75,7 +84,8 @@ export function parseGenerateRequest(body: unknown): ParsedGenerateRequest | Jso
     return invalid('* GenerateContentRequest.contents: contents is not specified\n');
   }
   let lastUserText = '';
-  let promptChars = partsText(body.systemInstruction).length;
+  const systemText = partsText(body.systemInstruction);
+  let promptChars = systemText.length;
   for (const [i, content] of contents.entries()) {
     if (!isObject(content)) return invalid(`* GenerateContentRequest.contents[${i}]: must be an object\n`);
     if (content.role !== undefined && content.role !== 'user' && content.role !== 'model') {
@@ -98,6 +108,7 @@ export function parseGenerateRequest(body: unknown): ParsedGenerateRequest | Jso
   return {
     lastUserText,
     promptTokens: Math.ceil(promptChars / 4),
+    systemText,
     maxOutputTokens: max as number | undefined,
   };
 }
@@ -120,28 +131,64 @@ export function defaultReply(userText: string): string {
     : `Thanks for your message about "${topic}". We'll help you with that right away!`;
 }
 
-/** A generateContent answer shaped like tools/fixtures/gemini/generate-success.json. */
-export function generateSuccess(model: string, reply: string, request: ParsedGenerateRequest): JsonReply {
-  let text = reply;
-  let finishReason = 'STOP';
-  if (request.maxOutputTokens !== undefined && estimateTokens(text) > request.maxOutputTokens) {
+/** How one answer turns out: decided by the fake (seeded dice, the cache, a forced answer). */
+export interface AnswerPlan {
+  kind: AnswerKind;
+  /** thinking tokens (0: none) */
+  thoughts: number;
+  /** prompt tokens served from the implicit cache (0: none) */
+  cached: number;
+  forced?: ForcedAnswer;
+}
+
+const PLAIN: AnswerPlan = { kind: 'stop', thoughts: 0, cached: 0 };
+
+/**
+ * A generateContent answer shaped like tools/fixtures/gemini/generate-success.json, with the usage
+ * the real API reports: token counts that follow the text, thinking and cached tokens when planned,
+ * a MAX_TOKENS or SAFETY finish, or a prompt block without candidates.
+ */
+export function generateSuccess(
+  model: string,
+  reply: string,
+  request: ParsedGenerateRequest,
+  plan: AnswerPlan = PLAIN,
+): JsonReply {
+  const forced = plan.forced ?? {};
+  const modelVersion = forced.modelVersion ?? model;
+  const responseId = randomBytes(17).toString('base64url');
+  const cached = Math.min(plan.cached, request.promptTokens);
+  const blockReason = forced.blockReason ?? (plan.kind === 'blocked' ? 'SAFETY' : undefined);
+  if (blockReason !== undefined) {
+    const usage = usageMetadata(request.promptTokens, undefined, { cached }, forced.usage);
+    return { status: 200, body: blockedBody(blockReason, usage, modelVersion, responseId) };
+  }
+  let text = forced.text ?? reply;
+  let finishReason = forced.finishReason ?? (plan.kind === 'safety' ? 'SAFETY' : 'STOP');
+  const limit = request.maxOutputTokens;
+  if (plan.kind === 'max_tokens' && forced.finishReason === undefined) {
+    // A long answer the limit cut short: the text ends mid-sentence and fills the limit.
+    text = `${text} ${text}`.slice(0, Math.max(8, Math.floor(text.length * 0.7)));
+    finishReason = 'MAX_TOKENS';
+  } else if (limit !== undefined && estimateTokens(text) > limit) {
     // As the real model does: cut the text off and say why.
-    text = text.slice(0, request.maxOutputTokens * 4);
+    text = text.slice(0, limit * 4);
     finishReason = 'MAX_TOKENS';
   }
-  const candidatesTokenCount = estimateTokens(text);
+  const safety = finishReason === 'SAFETY';
+  const candidates = safety ? undefined : estimateTokens(text);
+  const usage = usageMetadata(
+    request.promptTokens,
+    candidates,
+    { cached, thoughts: plan.thoughts },
+    forced.usage,
+  );
+  const candidate = safety
+    ? safetyCandidate()
+    : { content: { parts: [{ text }], role: 'model' }, finishReason, index: 0 };
   return {
     status: 200,
-    body: {
-      candidates: [{ content: { parts: [{ text }], role: 'model' }, finishReason, index: 0 }],
-      usageMetadata: {
-        promptTokenCount: request.promptTokens,
-        candidatesTokenCount,
-        totalTokenCount: request.promptTokens + candidatesTokenCount,
-      },
-      modelVersion: model,
-      responseId: randomBytes(17).toString('base64url'),
-    },
+    body: { candidates: [candidate], usageMetadata: usage, modelVersion, responseId },
   };
 }
 

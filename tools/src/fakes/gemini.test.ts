@@ -210,6 +210,134 @@ describe('fake Gemini with the real @google/genai SDK', () => {
   });
 });
 
+describe('fake Gemini usage, finishes and blocks (as the bot records them)', () => {
+  const SYSTEM = 'You are the friendly assistant of a dental clinic. Answer briefly.';
+  const askOnce = (ai: GoogleGenAI, text: string) =>
+    ai.models.generateContent({
+      model: MODEL,
+      contents: [{ role: 'user', parts: [{ text }] }],
+      config: { systemInstruction: SYSTEM, maxOutputTokens: 512 },
+    });
+
+  it('counts tokens that follow the text, and serves a repeated system prompt from the cache', async () => {
+    const f = await start();
+    const short = await askOnce(client(f), 'hi');
+    const long = await askOnce(
+      client(f),
+      'Could you tell me whether a cleaning is covered by my insurance plan?',
+    );
+    const systemTokens = Math.ceil(SYSTEM.length / 4);
+    expect(short.usageMetadata).toEqual({
+      promptTokenCount: Math.ceil((SYSTEM.length + 2) / 4),
+      candidatesTokenCount: Math.ceil(short.text!.length / 4),
+      totalTokenCount: Math.ceil((SYSTEM.length + 2) / 4) + Math.ceil(short.text!.length / 4),
+    });
+    expect(long.usageMetadata!.promptTokenCount!).toBeGreaterThan(short.usageMetadata!.promptTokenCount!);
+    expect(long.usageMetadata!.candidatesTokenCount!).toBeGreaterThan(
+      short.usageMetadata!.candidatesTokenCount!,
+    );
+    // The second call repeats the system prompt: its tokens are cached (and still part of the prompt).
+    expect(long.usageMetadata!.cachedContentTokenCount).toBe(systemTokens);
+    expect(long.modelVersion).toBe(MODEL);
+  });
+
+  it('answers exactly what a test forces, in order, then goes back to normal', async () => {
+    const f = await start();
+    f.forceAnswers(
+      {
+        usage: {
+          promptTokenCount: 1200,
+          cachedContentTokenCount: 1000,
+          candidatesTokenCount: 80,
+          thoughtsTokenCount: 300,
+        },
+        modelVersion: 'gemini-2.5-flash-preview-09-2025',
+      },
+      { finishReason: 'MAX_TOKENS', usage: { candidatesTokenCount: 512 } },
+      { finishReason: 'SAFETY' },
+      { blockReason: 'PROHIBITED_CONTENT', usage: { promptTokenCount: 17 } },
+    );
+    const ai = client(f);
+    const thinking = await askOnce(ai, 'one');
+    expect(thinking.usageMetadata).toEqual({
+      promptTokenCount: 1200,
+      cachedContentTokenCount: 1000,
+      candidatesTokenCount: 80,
+      thoughtsTokenCount: 300,
+      totalTokenCount: 1580,
+    });
+    expect(thinking.modelVersion).toBe('gemini-2.5-flash-preview-09-2025');
+    expect(thinking.text).toBe(defaultReply('one'));
+
+    const cut = await askOnce(ai, 'two');
+    expect(cut.candidates?.[0]?.finishReason).toBe('MAX_TOKENS');
+    expect(cut.usageMetadata?.candidatesTokenCount).toBe(512);
+
+    const unsafe = await askOnce(ai, 'three');
+    expect(unsafe.candidates?.[0]?.finishReason).toBe('SAFETY');
+    expect(unsafe.text).toBeUndefined();
+    expect(unsafe.usageMetadata?.candidatesTokenCount).toBeUndefined();
+
+    const blocked = await askOnce(ai, 'four');
+    expect(blocked.candidates).toBeUndefined();
+    expect(blocked.promptFeedback?.blockReason).toBe('PROHIBITED_CONTENT');
+    expect(blocked.usageMetadata).toEqual({
+      promptTokenCount: 17,
+      cachedContentTokenCount: expect.any(Number),
+      totalTokenCount: 17,
+    });
+    expect(blocked.text).toBeUndefined();
+
+    const normal = await askOnce(ai, 'five');
+    expect(normal.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(f.usageTotals()).toMatchObject({
+      blocked: 1,
+      thoughts: 300,
+      finishReasons: { STOP: 2, MAX_TOKENS: 1, SAFETY: 1 },
+    });
+    expect(f.generations().map((g) => g.blockReason)).toEqual([null, null, null, 'PROHIBITED_CONTENT', null]);
+  });
+
+  it('with realism: thinking, MAX_TOKENS, SAFETY and blocks at about the seeded shares, the same for the same seed', async () => {
+    const realism = { seed: 7, thinkingShare: 0.4, maxTokensShare: 0.1, safetyShare: 0.05, blockShare: 0.05 };
+    const run = async () => {
+      const f = await startFakeGemini({ apiKey: KEY, realism });
+      try {
+        const ai = client(f);
+        for (let i = 0; i < 200; i++) await askOnce(ai, `question number ${i}?`);
+        return {
+          totals: f.usageTotals(),
+          thinking: f.generations().filter((g) => g.usage.thoughtsTokenCount).length,
+        };
+      } finally {
+        await f.stop();
+      }
+    };
+    const a = await run();
+    const b = await run();
+    expect(b).toEqual(a);
+    expect(a.thinking).toBeGreaterThan(50);
+    expect(a.thinking).toBeLessThan(110);
+    expect(a.totals.blocked).toBeGreaterThan(2);
+    expect(a.totals.blocked).toBeLessThan(25);
+    expect(a.totals.finishReasons.MAX_TOKENS).toBeGreaterThan(8);
+    expect(a.totals.finishReasons.SAFETY).toBeGreaterThan(2);
+    expect(a.totals.finishReasons.STOP).toBeGreaterThan(140);
+    // Every answer but the first repeats the system prompt.
+    expect(a.totals.cached).toBe(199 * Math.ceil(SYSTEM.length / 4));
+  });
+
+  it('reset() clears forced answers and the prompt cache', async () => {
+    const f = await start();
+    await askOnce(client(f), 'hi');
+    f.forceAnswers({ blockReason: 'SAFETY' });
+    f.reset();
+    const again = await askOnce(client(f), 'hi');
+    expect(again.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(again.usageMetadata?.cachedContentTokenCount).toBeUndefined();
+  });
+});
+
 describe('defaultReply', () => {
   it('is short, friendly and deterministic', () => {
     expect(defaultReply('hi')).toBe('Hi there! 👋 How can I help you today?');

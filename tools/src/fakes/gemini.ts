@@ -1,6 +1,8 @@
 import { type FaultSpec, FaultSwitch } from './faults';
+import { AnswerDice, type ForcedAnswer, type GeminiRealism, type UsageMetadata } from './gemini-usage';
 import {
   defaultReply,
+  estimateTokens,
   geminiErrors,
   generateSuccess,
   modelDescription,
@@ -8,6 +10,8 @@ import {
 } from './gemini-wire';
 import { BoundedLog, type FakeReply, type FakeRequest, type RecordedRequest, startFakeServer } from './http';
 
+export type { ForcedAnswer, GeminiRealism, UsageMetadata } from './gemini-usage';
+export { DEMO_REALISM } from './gemini-usage';
 export type { RecordedRequest } from './http';
 
 export type GeminiFaultKind = 'rate_limit' | 'server_error' | 'invalid_argument' | 'timeout';
@@ -33,6 +37,15 @@ export interface FakeGeminiOptions {
    * request; undefined falls back to the normal answer. Also settable later with `setAnswer`.
    */
   answer?: GenerateAnswer;
+   * Thinking tokens, MAX_TOKENS and SAFETY finishes and prompt blocks at these seeded shares (the
+   * demo uses `DEMO_REALISM`). Unset: every answer is a plain STOP without thoughts.
+   */
+  realism?: GeminiRealism;
+  /**
+   * Report a system instruction seen before as `cachedContentTokenCount` (Gemini's implicit cache
+   * of a repeated prefix). Default true.
+   */
+  cacheSystemPrompt?: boolean;
 }
 
 /** `{status: 200, body}` with the whole JSON body to send, or undefined for the default answer. */
@@ -47,6 +60,11 @@ export interface Generation {
   userText: string;
   reply: string;
   at: number;
+  /** the usage the answer reported */
+  usage: UsageMetadata;
+  finishReason: string | null;
+  blockReason: string | null;
+  modelVersion: string;
 }
 
 export interface FakeGemini {
@@ -60,6 +78,20 @@ export interface FakeGemini {
   setLatency(ms: number): void;
   /** replaces the `answer` hook (null: the default answers) */
   setAnswer(answer: GenerateAnswer | null): void;
+  /**
+   * The next generate calls answer these, in order, one each (exact usage, finish or block), before
+   * the realism dice are used again. A test's way to know the usage the bot must record.
+   */
+  forceAnswers(...answers: ForcedAnswer[]): void;
+  /** sums of the usage reported by the recorded generations */
+  usageTotals(): {
+    prompt: number;
+    cached: number;
+    candidates: number;
+    thoughts: number;
+    blocked: number;
+    finishReasons: Record<string, number>;
+  };
   /** clears the fault, latency, recorded requests, generations and counts */
   reset(): void;
   stop(): Promise<void>;
@@ -85,6 +117,9 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
   ]);
   const generations = new BoundedLog<Generation>(maxRecorded, record);
   const counts = { requests: 0, generated: 0, errors: 0 };
+  let dice = new AnswerDice(options.realism);
+  const forced: ForcedAnswer[] = [];
+  const seenSystemPrompts = new Set<string>();
 
   function faultReply(kind: GeminiFaultKind): FakeReply {
     switch (kind) {
@@ -117,9 +152,31 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
       return custom;
     }
     const reply = replyFor(parsed.lastUserText);
+    const roll = dice.roll();
+    let cached = 0;
+    if ((options.cacheSystemPrompt ?? true) && parsed.systemText !== '') {
+      if (seenSystemPrompts.has(parsed.systemText)) cached = estimateTokens(parsed.systemText);
+      else if (seenSystemPrompts.size < 1_000) seenSystemPrompts.add(parsed.systemText);
+    }
+    const answer = generateSuccess(model, reply, parsed, { ...roll, cached, forced: forced.shift() });
+    const body = answer.body as {
+      candidates?: Array<{ finishReason: string; content?: { parts: Array<{ text: string }> } }>;
+      promptFeedback?: { blockReason: string };
+      usageMetadata: UsageMetadata;
+      modelVersion: string;
+    };
     counts.generated += 1;
-    generations.add({ model, userText: parsed.lastUserText, reply, at: Date.now() });
-    return generateSuccess(model, reply, parsed);
+    generations.add({
+      model,
+      userText: parsed.lastUserText,
+      reply: body.candidates?.[0]?.content?.parts[0]?.text ?? '',
+      at: Date.now(),
+      usage: body.usageMetadata,
+      finishReason: body.candidates?.[0]?.finishReason ?? null,
+      blockReason: body.promptFeedback?.blockReason ?? null,
+      modelVersion: body.modelVersion,
+    });
+    return answer;
   }
 
   function answer(req: FakeRequest): FakeReply {
@@ -169,7 +226,26 @@ export async function startFakeGemini(options: FakeGeminiOptions = {}): Promise<
     setAnswer: (answer) => {
       answerHook = answer;
     },
+    forceAnswers: (...answers) => {
+      forced.push(...answers);
+    },
+    usageTotals() {
+      const totals = { prompt: 0, cached: 0, candidates: 0, thoughts: 0, blocked: 0 };
+      const finishReasons: Record<string, number> = {};
+      for (const g of generations.list()) {
+        totals.prompt += g.usage.promptTokenCount;
+        totals.cached += g.usage.cachedContentTokenCount ?? 0;
+        totals.candidates += g.usage.candidatesTokenCount ?? 0;
+        totals.thoughts += g.usage.thoughtsTokenCount ?? 0;
+        if (g.blockReason) totals.blocked += 1;
+        if (g.finishReason) finishReasons[g.finishReason] = (finishReasons[g.finishReason] ?? 0) + 1;
+      }
+      return { ...totals, finishReasons };
+    },
     reset() {
+      forced.length = 0;
+      seenSystemPrompts.clear();
+      dice = new AnswerDice(options.realism);
       faults.set(null);
       server.setLatency(0);
       server.clearRequests();

@@ -4,6 +4,7 @@ import { createPopulation, WeightedPicker } from '../simulator/population';
 import { createRng, type Rng } from '../simulator/random';
 import { rhythmFactor } from '../simulator/rhythm';
 import { PAGE_REPLIES, userText } from '../simulator/texts';
+import { historyCost, historyGenAi, loadShippedPrices } from './gen-ai';
 
 export interface HistoryOptions {
   /** days of history ending at `endMs` */
@@ -40,6 +41,16 @@ class Batch {
   rt: number[] = [];
   status: string[] = [];
   error: (string | null)[] = [];
+  // Gemini usage (migration 011's columns)
+  model: string[] = [];
+  modelVersion: string[] = [];
+  inputTokens: number[] = [];
+  cachedTokens: number[] = [];
+  outputTokens: number[] = [];
+  reasoningTokens: number[] = [];
+  finishReason: (string | null)[] = [];
+  blockReason: (string | null)[] = [];
+  costUsd: (number | null)[] = [];
   get size() {
     return this.mid.length;
   }
@@ -80,6 +91,14 @@ export async function generateHistory(
   const startMs = Math.floor((o.endMs - o.days * DAY) / HOUR) * HOUR;
   const volumes = dailyVolumes(o, rng, startMs);
   const planned = volumes.reduce((a, b) => a + b, 0);
+  // Gemini usage per reply, from a source of its own (the messages stay what they were). Written
+  // only where migration 011's columns exist.
+  const genAiRng = createRng(`history-gen-ai:${o.seed}`);
+  const prices = loadShippedPrices();
+  const { rowCount: genAiColumns } = await db.query(
+    `SELECT 1 FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = 'conversations' AND column_name = 'price_version'`,
+  );
 
   await db.query(
     `INSERT INTO users (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen, last_interaction)
@@ -110,16 +129,55 @@ export async function generateHistory(
     if (batch.size === 0) return;
     const b = batch;
     batch = new Batch();
-    await db.query(
-      `INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                                  processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id)
-       SELECT mid, u, k, t, r, to_timestamp(ts / 1000.0), to_timestamp(ts / 1000.0),
-              to_timestamp((ts + rt) / 1000.0), rt, rt * 0.7, rt * 0.25, s, e, $10
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                     $8::text[], $9::text[]) AS x(mid, u, k, t, r, ts, rt, s, e)
-       ON CONFLICT (mid) DO NOTHING`,
-      [b.mid, b.user, b.kind, b.text, b.reply, b.ts, b.rt, b.status, b.error, o.instanceId],
-    );
+    if (genAiColumns) {
+      await db.query(
+        `INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                    processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id,
+                                    model, model_version, input_tokens, cached_tokens, output_tokens,
+                                    reasoning_tokens, finish_reason, block_reason, cost_usd, price_version)
+         SELECT mid, u, k, t, r, to_timestamp(ts / 1000.0), to_timestamp(ts / 1000.0),
+                to_timestamp((ts + rt) / 1000.0), rt, rt * 0.7, rt * 0.25, s, e, $10,
+                m, mv, it, ct, ot, rtk, fr, br, cu, CASE WHEN cu IS NULL THEN NULL ELSE $20 END
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+                       $8::text[], $9::text[], $11::text[], $12::text[], $13::int[], $14::int[], $15::int[],
+                       $16::int[], $17::text[], $18::text[], $19::numeric[])
+                AS x(mid, u, k, t, r, ts, rt, s, e, m, mv, it, ct, ot, rtk, fr, br, cu)
+         ON CONFLICT (mid) DO NOTHING`,
+        [
+          b.mid,
+          b.user,
+          b.kind,
+          b.text,
+          b.reply,
+          b.ts,
+          b.rt,
+          b.status,
+          b.error,
+          o.instanceId,
+          b.model,
+          b.modelVersion,
+          b.inputTokens,
+          b.cachedTokens,
+          b.outputTokens,
+          b.reasoningTokens,
+          b.finishReason,
+          b.blockReason,
+          b.costUsd,
+          prices?.version ?? null,
+        ],
+      );
+    } else {
+      await db.query(
+        `INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                    processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id)
+         SELECT mid, u, k, t, r, to_timestamp(ts / 1000.0), to_timestamp(ts / 1000.0),
+                to_timestamp((ts + rt) / 1000.0), rt, rt * 0.7, rt * 0.25, s, e, $10
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
+                       $8::text[], $9::text[]) AS x(mid, u, k, t, r, ts, rt, s, e)
+         ON CONFLICT (mid) DO NOTHING`,
+        [b.mid, b.user, b.kind, b.text, b.reply, b.ts, b.rt, b.status, b.error, o.instanceId],
+      );
+    }
     // Fold as we go, on another connection while the next batch is inserted (the database works on
     // both at once), so the rollup queue never holds millions of rows.
     folding ??= foldAll().finally(() => {
@@ -159,12 +217,23 @@ export async function generateHistory(
         batch.mid.push(`hist_${o.seed}_${seq++}`);
         batch.user.push(user);
         batch.kind.push(kind);
-        batch.text.push(
-          kind === 'attachment' ? '[image]' : kind === 'postback' ? 'Get Started' : userText(rng, position),
-        );
-        batch.reply.push(
-          failed ? 'Sorry, I cannot answer right now. Please try again in a moment.' : rng.pick(PAGE_REPLIES),
-        );
+        const text =
+          kind === 'attachment' ? '[image]' : kind === 'postback' ? 'Get Started' : userText(rng, position);
+        const reply = failed
+          ? 'Sorry, I cannot answer right now. Please try again in a moment.'
+          : rng.pick(PAGE_REPLIES);
+        batch.text.push(text);
+        batch.reply.push(reply);
+        const usage = historyGenAi(genAiRng, text, reply, d / Math.max(1, o.days));
+        batch.model.push(usage.model);
+        batch.modelVersion.push(usage.model_version ?? usage.model);
+        batch.inputTokens.push(usage.input_tokens);
+        batch.cachedTokens.push(usage.cached_tokens);
+        batch.outputTokens.push(usage.output_tokens);
+        batch.reasoningTokens.push(usage.reasoning_tokens);
+        batch.finishReason.push(usage.finish_reason);
+        batch.blockReason.push(usage.block_reason);
+        batch.costUsd.push(historyCost(prices, usage));
         batch.ts.push(ts);
         batch.rt.push(failed ? 4000 + rng.next() * 8000 : responseTime(rng));
         batch.status.push(failed ? 'failed' : 'replied');

@@ -9,8 +9,8 @@ export const queryKeys = {
   overview: (range: RangeQuery) => ['analytics', 'overview', range] as const,
   timeline: (range: RangeQuery, granularity: Granularity) =>
     ['analytics', 'timeline', range, granularity] as const,
-  users: (range: RangeQuery, page: number, pageSize: number) =>
-    ['analytics', 'users', range, page, pageSize] as const,
+  users: (range: RangeQuery, page: number, pageSize: number, sort: 'messages' | 'cost' = 'messages') =>
+    ['analytics', 'users', range, page, pageSize, sort] as const,
   heatmap: (range: RangeQuery) => ['analytics', 'heatmap', range] as const,
   alerts: ['alerts'] as const,
   alertHistory: ['alerts', 'history'] as const,

@@ -23,3 +23,15 @@ export const chartMargin = { top: 8, right: 12, bottom: 0, left: 0 } as const;
 
 /** The dotted stroke of a bucket still filling ("so far"), in every chart and sparkline. */
 export const SO_FAR_DASH = '3 3';
+
+/** One colour per Gemini model in "cost by model", in order of cost (the biggest gets the first). */
+export const modelPalette = [
+  chartColors.current,
+  chartColors.newUsers,
+  chartColors.users,
+  chartColors.returningUsers,
+  chartColors.previous,
+  chartColors.anomaly,
+] as const;
+
+export const modelColor = (index: number) => modelPalette[index % modelPalette.length]!;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { makeDashboard, makeHealth, makeMessage, makeService, makeTotals } from '../test/fixtures';
+import {
+  makeDashboard,
+  makeGenAiToday,
+  makeHealth,
+  makeMessage,
+  makeService,
+  makeTotals,
+} from '../test/fixtures';
 import { initialMetricsState, type MetricsState, metricsReducer } from './metricsReducer';
 
 const snapshot = (state: MetricsState = initialMetricsState) =>
@@ -18,13 +25,15 @@ describe('metricsReducer', () => {
       totals: makeTotals({ total: 2000 }),
       instances: [],
       admin: makeDashboard().admin,
-      gen_ai: makeDashboard().gen_ai,
+      gen_ai: makeGenAiToday({ cost_usd: 0.5 }),
     };
     state = metricsReducer(state, { type: 'metrics', data: update, timestamp: '2026-03-08T12:00:05.000Z' });
     expect(state.totals?.messages.total).toBe(2000);
-    const stale = { ...update, totals: makeTotals({ total: 1 }) };
+    expect(state.genAi?.cost_usd).toBe(0.5);
+    const stale = { ...update, totals: makeTotals({ total: 1 }), gen_ai: makeGenAiToday({ cost_usd: 0.1 }) };
     state = metricsReducer(state, { type: 'metrics', data: stale, timestamp: '2026-03-08T11:59:00.000Z' });
     expect(state.totals?.messages.total).toBe(2000);
+    expect(state.genAi?.cost_usd).toBe(0.5);
     const health = makeHealth({ database: makeService({ status: 'down' }) });
     state = metricsReducer(state, { type: 'health', data: health, timestamp: '2026-03-08T12:00:06.000Z' });
     expect(state.health?.overall).toBe('down');

@@ -5,6 +5,7 @@ import type {
   DashboardTotals,
   ErrorEvent,
   FeedMessage,
+  GenAiToday,
   InstanceState,
   MonitoringDashboard,
 } from '@botpulse/protocol';
@@ -16,6 +17,8 @@ export interface MetricsState {
   totals: DashboardTotals | null;
   instances: InstanceState[];
   admin: AdminSelfHealth | null;
+  /** the Gemini card: usage and cost today (null until known, or from an admin without it) */
+  genAi: GenAiToday | null;
   demo: boolean;
   /** newest first, at most 50, unique by id */
   realtimeMessages: FeedMessage[];
@@ -42,6 +45,7 @@ export const initialMetricsState: MetricsState = {
   totals: null,
   instances: [],
   admin: null,
+  genAi: null,
   demo: false,
   realtimeMessages: [],
   recentErrors: [],
@@ -76,6 +80,7 @@ export function metricsReducer(state: MetricsState, action: MetricsAction): Metr
               totals: data.totals,
               instances: data.instances,
               admin: data.admin,
+              genAi: data.gen_ai ?? null,
               metricsAt: data.generated_at,
             }
           : {}),
@@ -92,6 +97,7 @@ export function metricsReducer(state: MetricsState, action: MetricsAction): Metr
         totals: action.data.totals,
         instances: action.data.instances,
         admin: action.data.admin,
+        genAi: action.data.gen_ai ?? state.genAi,
         metricsAt: action.timestamp,
         lastUpdate: newest(state.lastUpdate, action.timestamp),
       };

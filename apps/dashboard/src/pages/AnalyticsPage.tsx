@@ -1,16 +1,21 @@
+import { CostByModelCard } from '../analytics/CostByModelCard';
 import { DateRangePicker } from '../analytics/DateRangePicker';
 import { ExportButton } from '../analytics/ExportButton';
 import { HeatmapCard } from '../analytics/HeatmapCard';
 import { KPICards } from '../analytics/KPICards';
 import { MessageVolumeChartCard } from '../analytics/MessageVolumeChartCard';
 import { NoDataBanner } from '../analytics/NoDataBanner';
+import { TopUsersByCostCard } from '../analytics/TopUsersByCostCard';
 import { TopUsersTable } from '../analytics/TopUsersTable';
 import { UserActivityCard } from '../analytics/UserActivityCard';
 import { allowedGranularities, useAnalyticsParams } from '../analytics/useAnalyticsParams';
 import { CardErrorBoundary } from '../components/CardErrorBoundary';
 import '../styles/analytics.css';
 
-/** Plan 3.2.1: range picker, KPIs, volume, user activity, heatmap, top users, export. */
+/**
+ * Plan 3.2.1: range picker, KPIs, volume, user activity, heatmap, top users, export; and Gemini cost
+ * (KPI, cost by model, costliest users).
+ */
 export default function AnalyticsPage() {
   const params = useAnalyticsParams();
   const { query } = params;
@@ -38,6 +43,14 @@ export default function AnalyticsPage() {
           onGranularity={params.setGranularity}
         />
       </CardErrorBoundary>
+      <div className="analytics-grid">
+        <CardErrorBoundary name="The Gemini cost chart" minHeight={360}>
+          <CostByModelCard query={query} granularity={params.granularity} />
+        </CardErrorBoundary>
+        <CardErrorBoundary name="The costliest users" minHeight={360}>
+          <TopUsersByCostCard query={query} />
+        </CardErrorBoundary>
+      </div>
       <div className="analytics-grid">
         <CardErrorBoundary name="The user activity chart" minHeight={360}>
           <UserActivityCard query={query} page={params.page} pageSize={params.pageSize} />

@@ -4,6 +4,7 @@ import { FakeSocket } from '../test/fakeSocket';
 import {
   envelope,
   makeDashboard,
+  makeGenAiToday,
   makeHealth,
   makeInstance,
   makeMessage,
@@ -70,7 +71,7 @@ describe('Monitoring page', () => {
           totals: makeTotals({ total: 5678, activeToday: 60 }),
           instances: [],
           admin: makeDashboard().admin,
-          gen_ai: makeDashboard().gen_ai,
+          gen_ai: makeGenAiToday(),
         }),
       );
       socket.send(

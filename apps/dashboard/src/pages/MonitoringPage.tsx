@@ -1,6 +1,7 @@
 import { CardErrorBoundary } from '../components/CardErrorBoundary';
 import { useNow } from '../hooks/useNow';
 import { useMetrics } from '../metrics/MetricsContext';
+import { GeminiCard } from '../monitoring/GeminiCard';
 import { HealthStatusCard } from '../monitoring/HealthStatusCard';
 import { MetricsGrid } from '../monitoring/MetricsGrid';
 import { RealTimeMessageFeed } from '../monitoring/RealTimeMessageFeed';
@@ -27,6 +28,9 @@ export function MonitoringPage() {
         <HealthStatusCard />
       </CardErrorBoundary>
       <MetricsGrid />
+      <CardErrorBoundary name="The Gemini card" minHeight={220}>
+        <GeminiCard />
+      </CardErrorBoundary>
       <CardErrorBoundary name="The live message feed" minHeight={640}>
         <RealTimeMessageFeed />
       </CardErrorBoundary>

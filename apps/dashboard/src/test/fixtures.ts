@@ -88,6 +88,27 @@ export function makeInstance(overrides: Partial<InstanceState> = {}): InstanceSt
   };
 }
 
+export function makeGenAiToday(overrides: Partial<GenAiToday> = {}): GenAiToday {
+  return {
+    since: '2026-03-08T00:00:00.000Z',
+    requests: 412,
+    input_tokens: 61_800,
+    cached_tokens: 24_300,
+    output_tokens: 20_600,
+    reasoning_tokens: 38_200,
+    cost_usd: 0.1649,
+    cost_per_message: 0.1649 / 412,
+    blocked: 3,
+    truncated: 9,
+    blocked_share: 3 / 412,
+    truncated_share: 9 / 412,
+    latency_avg_ms: 842,
+    latency_p95_ms: 2310,
+    unpriced_models: [],
+    ...overrides,
+  };
+}
+
 export function makeDashboard(overrides: Partial<MonitoringDashboard> = {}): MonitoringDashboard {
   return {
     health: makeHealth(),
@@ -111,27 +132,6 @@ export function makeDashboard(overrides: Partial<MonitoringDashboard> = {}): Mon
   };
 }
 
-export function makeGenAiToday(overrides: Partial<GenAiToday> = {}): GenAiToday {
-  return {
-    since: '2026-03-08T00:00:00.000Z',
-    requests: 200,
-    input_tokens: 40_000,
-    cached_tokens: 10_000,
-    output_tokens: 12_000,
-    reasoning_tokens: 3_000,
-    cost_usd: 0.0498,
-    cost_per_message: 0.000249,
-    blocked: 2,
-    truncated: 4,
-    blocked_share: 0.01,
-    truncated_share: 0.02,
-    latency_avg_ms: 850,
-    latency_p95_ms: 1900,
-    unpriced_models: [],
-    ...overrides,
-  };
-}
-
 export function envelope<T extends string, D>(
   type: T,
   data: D,
@@ -145,6 +145,13 @@ export function makeTimeline(overrides: Partial<TimelineResponse> = {}): Timelin
     start: `2026-03-0${d + 2}T00:00:00Z`,
     messages: d === 4 ? 500 : 100 + d,
     users: 10 + d,
+    input_tokens: 15_000 + d * 100,
+    output_tokens: 12_000 + d * 100,
+    cost_usd: 0.6 + d / 100 + (d === 6 ? 0 : 0.05),
+    cost_by_model: {
+      'gemini-2.5-flash': 0.6 + d / 100,
+      ...(d === 6 ? {} : { 'gemini-2.5-pro': 0.05 }),
+    },
   }));
   return {
     granularity: 'day',
@@ -171,25 +178,25 @@ export function makeOverview(overrides: Partial<OverviewResponse> = {}): Overvie
       messages: 12345,
       users: 678,
       avg_response_time_ms: 1250.4,
-      input_tokens: 2_000_000,
-      output_tokens: 600_000,
-      cost_usd: 2.1,
+      input_tokens: 1_851_000,
+      output_tokens: 1_544_000,
+      cost_usd: 4.3175,
     },
     previous: {
       messages: 10000,
       users: 700,
       avg_response_time_ms: 1000,
-      input_tokens: 1_600_000,
-      output_tokens: 500_000,
-      cost_usd: 1.75,
+      input_tokens: 1_500_000,
+      output_tokens: 1_250_000,
+      cost_usd: 3.5,
     },
     change_pct: {
       messages: 23.45,
       users: -3.14,
       avg_response_time_ms: 25.04,
-      input_tokens: 25,
-      output_tokens: 20,
-      cost_usd: 20,
+      input_tokens: 23.4,
+      output_tokens: 23.52,
+      cost_usd: 23.36,
     },
     unpriced_models: [],
     sparklines: { messages: [1, 5, 3, 8, 6, 9, 12], users: [1, 2, 3, 2, 4, 3, 5] },
@@ -216,10 +223,10 @@ export function makeUsers(overrides: Partial<UsersResponse> = {}): UsersResponse
         user_id: '1000001',
         name: 'Ada Lovelace',
         messages: 321,
-        cost_usd: 0.12,
+        cost_usd: 0.0912,
         last_seen: '2026-03-08T10:00:00Z',
       },
-      { user_id: '1000002', name: null, messages: 99, cost_usd: 0.03, last_seen: '2026-03-07T10:00:00Z' },
+      { user_id: '1000002', name: null, messages: 99, cost_usd: 0.0281, last_seen: '2026-03-07T10:00:00Z' },
     ],
     sort: 'messages',
     page: 1,
