@@ -368,6 +368,9 @@ export function expectOverview(got: OverviewResponse, want: ReferenceOverview, w
       messages: w.change_pct.messages === null ? null : expect.closeTo(w.change_pct.messages, 6),
       users: w.change_pct.users === null ? null : expect.closeTo(w.change_pct.users, 6),
       avg_response_time_ms: 0,
+      input_tokens: w.change_pct.input_tokens,
+      output_tokens: w.change_pct.output_tokens,
+      cost_usd: w.change_pct.cost_usd,
     },
   });
   expect(got.current.avg_response_time_ms, where).toBeCloseTo(want.current.avg_response_time_ms, 2);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { foldRollupQueue } from '@botpulse/db';
 import type {
   BotMetrics,
@@ -9,7 +11,7 @@ import type {
 } from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, newPsid, postText, waitForConversations } from './helpers/bot';
+import { countRows, newPsid, postText, textBody, waitForConversations } from './helpers/bot';
 import { scrape, sum } from './helpers/prometheus';
 
 // Gemini usage and cost end to end: the real bot against the fake Gemini wire server answering
@@ -316,5 +318,54 @@ describe('Gemini usage and cost, from the answer to every view', () => {
       'price_version',
     ]);
     expect(csv).toContain(`,${MODEL},${MODEL}-001,5000,4000,150,850,STOP,,0.00292,2025-12-01`);
+  });
+
+  it('a model without a price: counted, cost null (never 0), named; a malformed price file stops the bot', async () => {
+    // A second bot whose price table (GEMINI_PRICES_FILE) has no gemini-2.5-flash.
+    const prices = join(stack.dataDir, 'prices.json');
+    writeFileSync(
+      prices,
+      JSON.stringify({
+        version: 'other-1',
+        models: { 'gemini-2.5-pro': { input: 1, cached_input: 0.1, output: 2 } },
+      }),
+    );
+    const env = stack.options.env!;
+    env.GEMINI_PRICES_FILE = prices;
+    await stack.addBot('bot-unpriced');
+    const psid = newPsid();
+    const { body: b, mid } = textBody(psid, 'plain answer');
+    expect((await stack.post(b, { bot: 1 })).status).toBe(200);
+    await waitForConversations(stack, [mid]);
+    const row = await stack.db.query(
+      'SELECT cost_usd, price_version, input_tokens FROM conversations WHERE mid = $1',
+      [mid],
+    );
+    expect(row.rows[0]).toEqual({ cost_usd: null, price_version: null, input_tokens: 1200 });
+    const g = (await stack.debug<BotMetrics>('/debug/metrics', 1)).gen_ai;
+    expect(g).toMatchObject({
+      requests: 1,
+      input_tokens: 1200,
+      cost_usd: 0,
+      unpriced_requests: 1,
+      unpriced_models: [MODEL],
+    });
+    const overview = await api<OverviewResponse>(`/api/analytics/overview?from=${today}&to=${today}&tz=UTC`);
+    expect(overview.unpriced_models).toEqual([MODEL]);
+    expect(overview.current.input_tokens).toBe(9200);
+    // its cost is not added as 0 or as anything: the priced total stays
+    expect(overview.current.cost_usd).toBeCloseTo(0.0061, 12);
+
+    writeFileSync(
+      prices,
+      JSON.stringify({ version: 'bad', models: { 'gemini-2.5-flash': { input: 0.3, cached_input: 0.03 } } }),
+    );
+    const failed = await stack.addBot('bot-bad-prices').then(
+      () => '',
+      (err: Error) => err.message,
+    );
+    expect(failed).toContain(prices);
+    expect(failed).toContain('models.gemini-2.5-flash.output');
+    delete env.GEMINI_PRICES_FILE;
   });
 });
