@@ -96,8 +96,11 @@ export function usageMetadata(
 ): UsageMetadata {
   const promptTokenCount = forced.promptTokenCount ?? prompt;
   const candidatesTokenCount = 'candidatesTokenCount' in forced ? forced.candidatesTokenCount : candidates;
-  const cached = forced.cachedContentTokenCount ?? Math.min(extra.cached ?? 0, promptTokenCount);
-  const thoughts = forced.thoughtsTokenCount ?? extra.thoughts;
+  // A forced usage that names the prompt size is exact: no cached part or thinking it did not name.
+  const exact = forced.promptTokenCount !== undefined;
+  const cached =
+    forced.cachedContentTokenCount ?? (exact ? 0 : Math.min(extra.cached ?? 0, promptTokenCount));
+  const thoughts = forced.thoughtsTokenCount ?? (exact ? undefined : extra.thoughts);
   const usage: UsageMetadata = {
     promptTokenCount,
     ...(candidatesTokenCount !== undefined ? { candidatesTokenCount } : {}),

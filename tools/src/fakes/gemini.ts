@@ -37,6 +37,7 @@ export interface FakeGeminiOptions {
    * request; undefined falls back to the normal answer. Also settable later with `setAnswer`.
    */
   answer?: GenerateAnswer;
+  /**
    * Thinking tokens, MAX_TOKENS and SAFETY finishes and prompt blocks at these seeded shares (the
    * demo uses `DEMO_REALISM`). Unset: every answer is a plain STOP without thoughts.
    */
