@@ -41,7 +41,11 @@ const feed = (count: number, userOffset: number, userCount: number) => {
         status: 'replied',
         instance_id: config.instanceId,
       },
-      { newUser: i < userCount, stages: { queueMs: 0, profileMs: 0, generateMs: 1, sendMs: 5, storeMs: 2 } },
+      {
+        newUser: i < userCount,
+        stages: { queueMs: 0, profileMs: 0, generateMs: 1, sendMs: 5, storeMs: 2 },
+        timestampMs: nowMs - 3_600_000 + Math.floor((i / count) * 3_600_000),
+      },
     );
     if (i % 1_000_000 === 0 && i > 0) process.stderr.write(`${i}\n`);
   }

@@ -76,14 +76,17 @@ export class Monitor implements PipelineObserver {
     return c;
   }
 
-  stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void {
+  stored(
+    message: ProcessedMessage,
+    info: { newUser: boolean; stages: StageTimes; timestampMs: number },
+  ): void {
     if (!this.deps.enabled) return;
     this.seen++;
     const started = process.hrtime.bigint();
     const { collector, prom, sse, link } = this.deps;
     const failed = message.status === 'failed';
     this.replay?.push({ message, newUser: info.newUser });
-    collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
+    collector.recordMessage(message.user_id, info.timestampMs, message.response_time, {
       failed,
       newUser: info.newUser,
       stages: info.stages,

@@ -36,7 +36,11 @@ export type StageTimes = StageTimesMs;
 
 /** Who hears about answered messages and failures (collector, Prometheus, SSE, admin link). */
 export interface PipelineObserver {
-  stored(message: ProcessedMessage, info: { newUser: boolean; stages: StageTimes }): void;
+  /** `timestampMs` is `message.timestamp` as a number (no date parsing on the per-message path) */
+  stored(
+    message: ProcessedMessage,
+    info: { newUser: boolean; stages: StageTimes; timestampMs: number },
+  ): void;
   failed(event: ErrorEvent): void;
   storeLatency(ms: number): void;
 }
@@ -183,7 +187,11 @@ export class ReplyPipeline {
         status,
         instance_id: deps.instanceId,
       },
-      { newUser: stored.new_user, stages: { queueMs, profileMs, generateMs, sendMs, storeMs } },
+      {
+        newUser: stored.new_user,
+        stages: { queueMs, profileMs, generateMs, sendMs, storeMs },
+        timestampMs: job.timestampMs,
+      },
     );
   }
 
