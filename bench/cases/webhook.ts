@@ -42,6 +42,7 @@ async function measureThroughput(databaseUrl: string, quick: boolean): Promise<R
     progress('webhook throughput: warming up');
     await load.closedLoop('warm', 128, quick ? 2_000 : 5_000, () => {});
     await sleep(1_000);
+    const commitsBefore = await commits(system.stack.db);
     windowStart = performance.now();
     windowEnd = windowStart + durationMs;
     let acked = 0;
@@ -57,6 +58,14 @@ async function measureThroughput(databaseUrl: string, quick: boolean): Promise<R
     });
     clearInterval(timer);
     await sleep(Math.max(0, windowEnd - performance.now()));
+    // Group commit at work: how many transactions (all of them: inbox, context reads, conversation
+    // batches, the admin's queries) one message cost. The statistics lag by up to a second.
+    await sleep(1_000);
+    const committed = (await commits(system.stack.db)) - commitsBefore;
+    console.log(
+      `\n  ${committed.toLocaleString('en')} commits for ${processed.toLocaleString('en')} messages: ` +
+        `${(committed / Math.max(1, processed)).toFixed(2)} per message`,
+    );
     return { webhook_msgs_per_s: processed / (durationMs / 1000) };
   } finally {
     await load.close();
@@ -188,6 +197,14 @@ export async function benchMonitoringOverhead(databaseUrl: string, quick: boolea
   } finally {
     await system.stop();
   }
+}
+
+/** Transactions committed in this database so far (pg_stat_database). */
+async function commits(db: Db): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT xact_commit::float8 AS n FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return rows[0]!.n;
 }
 
 /** User + system CPU seconds so far of the bot, the admin and this database's server processes. */

@@ -45,6 +45,7 @@ const feed = (count: number, userOffset: number, userCount: number) => {
         newUser: i < userCount,
         stages: { queueMs: 0, profileMs: 0, generateMs: 1, sendMs: 5, storeMs: 2 },
         genAi: null,
+        timestampMs: nowMs - 3_600_000 + Math.floor((i / count) * 3_600_000),
       },
     );
     if (i % 1_000_000 === 0 && i > 0) process.stderr.write(`${i}\n`);

@@ -22,6 +22,8 @@ interface Buffered {
  * latency budget): one socket frame per flush instead of one per message.
  */
 const PROCESSED_FLUSH_MS = Math.min(20, PROCESSED_FLUSH_MAX_MS);
+/** A batch this large goes at once (bounded frames and memory however fast messages come). */
+const PROCESSED_MAX_BATCH = 1000;
 
 export interface AdminLinkStats {
   connected: boolean;
@@ -100,6 +102,10 @@ export class AdminSocketClient {
   /** A message was stored and answered: reported in the next `messages:processed`. */
   processed(id: number): void {
     this.pending.push(id);
+    if (this.pending.length >= PROCESSED_MAX_BATCH) {
+      this.flushProcessed();
+      return;
+    }
     if (this.pendingTimer) return;
     this.pendingTimer = setTimeout(() => this.flushProcessed(), PROCESSED_FLUSH_MS);
     this.pendingTimer.unref();

@@ -140,7 +140,7 @@ export class Monitor implements PipelineObserver {
 
   stored(
     message: ProcessedMessage,
-    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null },
+    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null; timestampMs: number },
   ): void {
     if (!this.deps.enabled) return;
     this.seen++;
@@ -148,7 +148,7 @@ export class Monitor implements PipelineObserver {
     const { collector, prom, sse, link } = this.deps;
     const failed = message.status === 'failed';
     this.replay?.push({ message, newUser: info.newUser, genAi: info.genAi });
-    collector.recordMessage(message.user_id, Date.parse(message.timestamp), message.response_time, {
+    collector.recordMessage(message.user_id, info.timestampMs, message.response_time, {
       failed,
       newUser: info.newUser,
       stages: info.stages,

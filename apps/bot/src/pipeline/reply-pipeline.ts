@@ -42,10 +42,13 @@ export type StageTimes = StageTimesMs;
 
 /** Who hears about answered messages and failures (collector, Prometheus, SSE, admin link). */
 export interface PipelineObserver {
-  /** `genAi`: the Gemini reply's usage, null for a rule reply or when no Gemini answer came */
+  /**
+   * `genAi`: the Gemini reply's usage, null for a rule reply or when no Gemini answer came;
+   * `timestampMs` is `message.timestamp` as a number (no date parsing on the per-message path)
+   */
   stored(
     message: ProcessedMessage,
-    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null },
+    info: { newUser: boolean; stages: StageTimes; genAi: GenAiUsage | null; timestampMs: number },
   ): void;
   failed(event: ErrorEvent): void;
   storeLatency(ms: number): void;
@@ -202,7 +205,12 @@ export class ReplyPipeline {
         status,
         instance_id: deps.instanceId,
       },
-      { newUser: stored.new_user, stages: { queueMs, profileMs, generateMs, sendMs, storeMs }, genAi },
+      {
+        newUser: stored.new_user,
+        stages: { queueMs, profileMs, generateMs, sendMs, storeMs },
+        genAi,
+        timestampMs: job.timestampMs,
+      },
     );
   }
 

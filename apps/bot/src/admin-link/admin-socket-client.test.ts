@@ -1,0 +1,93 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BOTS_NAMESPACE, type ErrorEvent } from '@botpulse/protocol';
+import { createLogger } from '@botpulse/runtime';
+import { Server } from 'socket.io';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdminSocketClient } from './admin-socket-client';
+
+const log = createLogger('test', 'silent');
+const AUTH = { service: 'bot' as const, secret: 's', instanceId: 'bot-t' };
+
+/** A real Socket.io server on /bots recording what arrives, in order. */
+async function admin(port = 0) {
+  const http: HttpServer = createServer();
+  const io = new Server(http);
+  const got: Array<{ event: string; data: unknown }> = [];
+  io.of(BOTS_NAMESPACE).on('connection', (socket) => {
+    socket.onAny((event: string, data: unknown) => got.push({ event, data }));
+  });
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  return {
+    got,
+    port: (http.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
+}
+
+async function until(check: () => boolean, what: string) {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+const failure = (mid: string): ErrorEvent => ({
+  instance_id: 'bot-t',
+  stage: 'send',
+  dependency: 'facebook',
+  message: 'boom',
+  mid,
+  at: '2026-12-06T03:00:00.000Z',
+});
+
+let cleanup: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+describe('AdminSocketClient batching', () => {
+  it('sends processed messages as one messages:processed, before any later event', async () => {
+    const server = await admin();
+    cleanup.push(server.close);
+    const link = new AdminSocketClient(`http://127.0.0.1:${server.port}`, AUTH, log);
+    cleanup.push(() => link.close());
+    await until(() => link.statsSnapshot.connected, 'the link');
+
+    for (const id of [11, 12, 13]) link.processed(id);
+    link.emit('error:occurred', failure('m_4'));
+    link.processed(14);
+    link.processed(15);
+    await until(() => server.got.length === 3, 'three events');
+    expect(server.got).toEqual([
+      { event: 'messages:processed', data: { ids: [11, 12, 13] } },
+      { event: 'error:occurred', data: failure('m_4') },
+      { event: 'messages:processed', data: { ids: [14, 15] } },
+    ]);
+  });
+
+  it('buffers while the admin is away, counting messages, drops the oldest beyond the bound, sends in order on connect', async () => {
+    // A port with nothing behind it yet: take one, close it, start the admin there later.
+    const probe = await admin();
+    const port = probe.port;
+    await probe.close();
+    const link = new AdminSocketClient(`http://127.0.0.1:${port}`, AUTH, log, 25);
+    cleanup.push(() => link.close());
+
+    for (let id = 1; id <= 20; id++) link.processed(id);
+    link.emit('error:occurred', failure('m_x'));
+    for (let id = 21; id <= 30; id++) link.processed(id);
+    // Flushed into the buffer after at most 100 ms, merged into the batch waiting there.
+    await until(() => link.statsSnapshot.buffered === 25, 'the buffer to fill');
+    expect(link.statsSnapshot).toMatchObject({ connected: false, buffered: 25, dropped: 6 });
+
+    const server = await admin(port);
+    cleanup.push(server.close);
+    await until(() => link.statsSnapshot.connected && server.got.length === 3, 'the reconnect and flush');
+    expect(server.got).toEqual([
+      { event: 'messages:processed', data: { ids: [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20] } },
+      { event: 'error:occurred', data: failure('m_x') },
+      { event: 'messages:processed', data: { ids: [21, 22, 23, 24, 25, 26, 27, 28, 29, 30] } },
+    ]);
+    expect(link.statsSnapshot).toMatchObject({ buffered: 0, dropped: 6 });
+  });
+});
