@@ -24,6 +24,11 @@ CREATE TABLE rollup_user_bitmaps (
   PRIMARY KEY (tz, grain, period, chunk)
 );
 
+-- Bumped whenever the folded rollups of days before yesterday change (a fold of rows older than
+-- 20 hours, a data-protection delete, a zone backfill): caches of settled days compare it.
+CREATE TABLE rollup_version (version bigint NOT NULL);
+INSERT INTO rollup_version VALUES (0);
+
 -- The bitmap chunk holding one user number (bit uid % 8192 of chunk uid / 8192, counted from the left).
 CREATE FUNCTION user_bit(uid integer) RETURNS bit(8192)
   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT B'1'::bit(8192) >> (uid & 8191) $$;
@@ -78,8 +83,44 @@ LANGUAGE sql STABLE AS $$
     FROM active_user_chunks(p_tz, months, weeks, days, days_start, days_end, range_start, range_end) c
 $$;
 
+-- The most active users of a range (same arguments as activity_rows(), then LIMIT and OFFSET):
+-- the one analytics read that still groups every membership of the range. The planner cannot
+-- estimate the groups of an inlined function (it guesses 200), so with the default work_mem the
+-- hash spilled to disk at ~100k users and the plan's cost switched JIT on (~100+ ms of compiling
+-- for a query run once): both off here.
+CREATE FUNCTION top_active_users(p_tz text, months date[], weeks date[], days date[],
+                                 days_start timestamptz, days_end timestamptz,
+                                 range_start timestamptz, range_end timestamptz, lim integer, skip integer)
+RETURNS TABLE (facebook_id text, messages bigint, last_seen timestamptz)
+LANGUAGE sql STABLE SET work_mem = '64MB' SET jit = off AS $$
+  SELECT a.facebook_id, sum(a.messages)::bigint AS messages, max(a.last_seen) AS last_seen
+    FROM activity_rows(p_tz, months, weeks, days, days_start, days_end, range_start, range_end) a
+   GROUP BY a.facebook_id
+   ORDER BY 2 DESC, 3 DESC, 1
+   LIMIT lim OFFSET skip
+$$;
+
+-- Messages and last message (epoch microseconds) per active user of a range, as three arrays, with
+-- the rollup version read in the same snapshot: the admin keeps the sums of a range's settled days
+-- (before local yesterday) in memory while the version stays, and adds the recent rows each time.
+CREATE FUNCTION activity_sums(p_tz text, months date[], weeks date[], days date[],
+                              days_start timestamptz, days_end timestamptz,
+                              range_start timestamptz, range_end timestamptz,
+                              OUT version bigint, OUT ids text[], OUT messages bigint[], OUT last_us bigint[])
+LANGUAGE sql STABLE SET work_mem = '64MB' SET jit = off AS $$
+  SELECT (SELECT v.version FROM rollup_version v),
+         coalesce(array_agg(s.facebook_id), '{}'), coalesce(array_agg(s.messages), '{}'),
+         coalesce(array_agg(s.last_us), '{}')
+    FROM (SELECT a.facebook_id, sum(a.messages)::bigint AS messages,
+                 (extract(epoch FROM max(a.last_seen)) * 1000000)::bigint AS last_us
+            FROM activity_rows(p_tz, months, weeks, days, days_start, days_end, range_start, range_end) a
+           GROUP BY a.facebook_id) s
+$$;
+
 -- Down Migration
+DROP FUNCTION IF EXISTS activity_sums(text, date[], date[], date[], timestamptz, timestamptz, timestamptz, timestamptz);
+DROP FUNCTION IF EXISTS top_active_users(text, date[], date[], date[], timestamptz, timestamptz, timestamptz, timestamptz, integer, integer);
 DROP FUNCTION IF EXISTS active_user_count(text, date[], date[], date[], timestamptz, timestamptz, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS active_user_chunks(text, date[], date[], date[], timestamptz, timestamptz, timestamptz, timestamptz);
 DROP FUNCTION IF EXISTS user_bit(integer);
-DROP TABLE IF EXISTS rollup_user_bitmaps, user_numbers;
+DROP TABLE IF EXISTS rollup_user_bitmaps, user_numbers, rollup_version;

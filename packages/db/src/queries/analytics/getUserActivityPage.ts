@@ -26,9 +26,7 @@ export async function getUserActivityPage(
     `WITH active AS MATERIALIZED (
        SELECT * FROM active_user_chunks($1, $2, $3, $4, $5, $6, $7, $8)
      ), page AS (
-       SELECT facebook_id, sum(messages) AS messages, max(last_seen) AS last_seen
-         FROM activity_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
-        ORDER BY messages DESC, last_seen DESC, facebook_id LIMIT $9 OFFSET $10
+       SELECT * FROM top_active_users($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      )
      SELECT (SELECT coalesce(sum(coalesce(bit_count(bits), 0) + unnumbered), 0) FROM active) AS users,
             (SELECT count(*)
@@ -52,4 +50,36 @@ export async function getUserActivityPage(
     [...activityParams(plan), limit, offset],
   );
   return rows[0]!;
+}
+
+/** How many users were active in an interval and how many of them were new, without the page. */
+export async function getUserActivityCounts(
+  db: Queryable,
+  plan: ActivityPlan,
+): Promise<Omit<UserActivityPage, 'top'>> {
+  const { top: _top, ...counts } = await getUserActivityPage(db, plan, 0, 0);
+  return counts;
+}
+
+/**
+ * Names of users for a page computed elsewhere (the settled-days cache), in the page's order, in
+ * the shape of UserActivityPage.top.
+ */
+export async function getTopUserNames(
+  db: Queryable,
+  page: Array<{ user_id: string; messages: number; last_seen: string }>,
+): Promise<TopUser[]> {
+  if (page.length === 0) return [];
+  const { rows } = await db.query<{ facebook_id: string; name: string | null }>(
+    `SELECT facebook_id, nullif(concat_ws(' ', first_name, last_name), '') AS name
+       FROM users WHERE facebook_id = ANY ($1::text[])`,
+    [page.map((p) => p.user_id)],
+  );
+  const names = new Map(rows.map((r) => [r.facebook_id, r.name]));
+  return page.map((p) => ({
+    user_id: p.user_id,
+    name: names.get(p.user_id) ?? null,
+    messages: p.messages,
+    last_seen: p.last_seen,
+  }));
 }

@@ -1,4 +1,5 @@
 export * from './getActiveUserCount';
+export * from './getActivitySums';
 export * from './getBucketMessageCounts';
 export * from './getBucketUsersRaw';
 export * from './getHeatmapCounts';

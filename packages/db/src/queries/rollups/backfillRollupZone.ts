@@ -47,6 +47,7 @@ export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
        SELECT tz, grain, period, count(*) FROM rollup_user_periods WHERE tz = $1 GROUP BY 1, 2, 3`,
       [tz],
     );
+    await client.query('UPDATE rollup_version SET version = version + 1');
     await client.query(`UPDATE rollup_zones SET ready = true, ready_at = now() WHERE tz = $1`, [tz]);
   });
 }

@@ -78,6 +78,12 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
           GROUP BY 1, 2, 3, 4
          ON CONFLICT (tz, grain, period, chunk) DO UPDATE SET bits = r.bits | EXCLUDED.bits
        ),
+       -- Rows older than 20 hours may belong to days before some zone's local yesterday, which
+       -- the admin caches (a live fold folds seconds-old rows and writes nothing here).
+       history AS (
+         UPDATE rollup_version SET version = version + 1
+          WHERE EXISTS (SELECT 1 FROM batch WHERE ts < now() - interval '20 hours')
+       ),
        totals AS (
          INSERT INTO rollup_period_totals AS t (tz, grain, period, users)
          SELECT tz, grain, period, count(*) FILTER (WHERE is_new) FROM members GROUP BY 1, 2, 3
