@@ -63,6 +63,8 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
         `  ${stored.toLocaleString('en')} messages stored (+${add.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
 
+      // Each admin started here creates its own first admin account (with a fresh password).
+      await db.query('DELETE FROM admin_users');
       const stack = await startStack({ databaseUrl, bots: 0, env: { LOG_LEVEL: 'warn' } });
       try {
         const cookie = await stack.login();
@@ -92,7 +94,7 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
   const last = table[table.length - 1];
   console.log(`\n  p95 (ms) of each endpoint, 90 days + previous period in ${TZ}, by history size`);
   console.log(
-    `  ${'endpoint'.padEnd(16)}${table.map((t) => `${(t.size / 1e6).toFixed(1)}M`.padStart(10)).join('')}${'ratio'.padStart(10)}`,
+    `  ${'endpoint'.padEnd(16)}${table.map((t) => sizeLabel(t.size).padStart(10)).join('')}${'ratio'.padStart(10)}`,
   );
   for (const name of names) {
     const ratio = first && last ? last.p95[name]! / first.p95[name]! : Number.NaN;
@@ -102,6 +104,10 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
   }
   if (first && last)
     console.log(
-      `  ratio = p95 at ${(last.size / 1e6).toFixed(1)}M ÷ p95 at ${(first.size / 1e6).toFixed(1)}M rows (${(last.size / first.size).toFixed(1)}× the rows)`,
+      `  ratio = p95 at ${sizeLabel(last.size)} ÷ p95 at ${sizeLabel(first.size)} rows (${(last.size / first.size).toFixed(1)}× the rows)`,
     );
+}
+
+function sizeLabel(rows: number): string {
+  return rows >= 1e6 ? `${(rows / 1e6).toFixed(1)}M` : `${Math.round(rows / 1e3)}k`;
 }
