@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { createTestDatabase } from '@botpulse/db/testing';
 import { exitOnStartupError } from '@botpulse/runtime';
 import { ROOT } from '@botpulse/tools/testing';
+import { parseScaleSizes, runAnalyticsScale } from './cases/analytics-scale';
 import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
 import { benchExplorer } from './cases/explorer';
@@ -13,6 +14,7 @@ import { benchBotMemory } from './cases/memory';
 import { runScaling } from './cases/scaling';
 import { benchTimeline } from './cases/timeline';
 import { benchAckAndLiveLatency, benchMonitoringOverhead, benchThroughput } from './cases/webhook';
+import { waitForQuietDatabase } from './lib/quiet';
 import { endProgress, type ResultKey, type Results, TARGETS, table } from './lib/report';
 
 const HELP = `npm run bench [-- options]   Botpulse's benchmark suite (issue #6)
@@ -25,6 +27,9 @@ Prints a table and writes bench/results.json (numbers only).
   --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard,
                    explorer
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
+  --scale          only issue #19's cost curve: the analytics endpoints (90 days + previous period, New
+                   York, HTTP) at 1M, 10M and 50M rows (--quick: 50k, 200k), p95 per size and the
+                   largest/smallest ratio; --sizes 1m,5m sets the sizes
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
   --keep           keep each benchmark's database (its URL is printed) to profile it afterwards;
@@ -50,6 +55,8 @@ async function main() {
       only: { type: 'string' },
       'load-test': { type: 'boolean' },
       scaling: { type: 'boolean' },
+      scale: { type: 'boolean' },
+      sizes: { type: 'string' },
       keep: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,10 +70,12 @@ async function main() {
   for (const n of names)
     if (!(n in CASES)) throw new Error(`--only: unknown benchmark "${n}" (${Object.keys(CASES).join(', ')})`);
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (values['load-test'] || values.scaling) {
+  if (values['load-test'] || values.scaling || values.scale) {
+    const sizes = parseScaleSizes(values.sizes ?? (quick ? '50k,200k' : '1m,10m,50m'));
     const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
     try {
-      if (values.scaling) await runScaling(db.url, quick);
+      if (values.scale) await runAnalyticsScale(db.url, sizes, quick);
+      else if (values.scaling) await runScaling(db.url, quick);
       else await runLoadTest(db.url, quick);
     } finally {
       await db.drop();
@@ -81,6 +90,8 @@ async function main() {
   const results: Results = {};
   const notes: Partial<Record<ResultKey, string>> = {};
   for (const name of names) {
+    // The previous case's writes (checkpoint, autovacuum of a 10M load) must not tax this one.
+    await waitForQuietDatabase(serverUrl);
     const started = performance.now();
     console.log(`▸ ${name}`);
     const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });

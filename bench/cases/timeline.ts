@@ -114,11 +114,15 @@ export async function benchTimeline(databaseUrl: string, quick: boolean): Promis
     console.log(
       `  timeline median ${median(times).toFixed(1)} ms, naive median ${median(naiveTimes).toFixed(0)} ms; answers equal on all 180 days`,
     );
-    await otherAnalyticsTimes(stack, cookie, from, to, quick ? 10 : 20);
+    const others = await analyticsTimes(stack, cookie, from, to, quick ? 10 : 20);
     await accuracyCheckCost(stack.db, quick ? 3 : 5);
     return {
       timeline_p95_ms_10m: p(times, 95),
       timeline_speedup_vs_naive: median(naiveTimes) / median(times),
+      overview_p95_ms_10m: others.overview.p95,
+      users_p95_ms_10m: others.users.p95,
+      heatmap_p95_ms_10m: others.heatmap.p95,
+      timeline_weekly_p95_ms_10m: others['timeline (week)'].p95,
     };
   } finally {
     await stack.stop();
@@ -127,16 +131,29 @@ export async function benchTimeline(databaseUrl: string, quick: boolean): Promis
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** The other analytics endpoints over the same data and range (printed, not judged: issue #3's figures). */
-async function otherAnalyticsTimes(stack: Stack, cookie: string, from: string, to: string, n: number) {
+export const ANALYTICS_ENDPOINTS = {
+  overview: 'overview?',
+  users: 'users?',
+  heatmap: 'heatmap?',
+  'timeline (week)': 'timeline?granularity=week&',
+} as const;
+export type AnalyticsEndpoint = keyof typeof ANALYTICS_ENDPOINTS | 'timeline (day)';
+
+/**
+ * The other analytics endpoints over the same data and range, through HTTP (issue #19's keys), each
+ * requested n times after two warm-ups. `extra` adds endpoints (the --scale run adds the daily timeline).
+ */
+export async function analyticsTimes(
+  stack: Pick<Stack, 'adminUrl'>,
+  cookie: string,
+  from: string,
+  to: string,
+  n: number,
+  extra: Partial<Record<AnalyticsEndpoint, string>> = {},
+): Promise<Record<keyof typeof ANALYTICS_ENDPOINTS, { median: number; p95: number }>> {
   const range = `from=${from}&to=${to}&tz=${encodeURIComponent(TZ)}`;
-  const endpoints = {
-    overview: 'overview?',
-    users: 'users?',
-    heatmap: 'heatmap?',
-    'timeline (week)': 'timeline?granularity=week&',
-  };
-  for (const [name, path] of Object.entries(endpoints)) {
+  const out: Partial<Record<AnalyticsEndpoint, { median: number; p95: number }>> = {};
+  for (const [name, path] of Object.entries({ ...ANALYTICS_ENDPOINTS, ...extra })) {
     const url = `${stack.adminUrl}/api/analytics/${path}${range}`;
     const times: number[] = [];
     for (let i = 0; i < n + 2; i++) {
@@ -151,7 +168,9 @@ async function otherAnalyticsTimes(stack: Stack, cookie: string, from: string, t
     console.log(
       `  ${name.padEnd(15)} 90 days in ${TZ}: median ${median(times).toFixed(1)} ms, p95 ${p(times, 95).toFixed(1)} ms`,
     );
+    out[name as AnalyticsEndpoint] = { median: median(times), p95: p(times, 95) };
   }
+  return out as Record<keyof typeof ANALYTICS_ENDPOINTS, { median: number; p95: number }>;
 }
 
 /** One accuracy check (issue #9) over the same stored data: today and yesterday, raw rows vs rollups vs API. */

@@ -163,6 +163,24 @@ async function expectRollupsEqualRawRows() {
     for (const t of stTotals)
       expect(t.users, `${tz} ${t.grain} ${t.period}`).toBe(totals.get(`${t.grain} ${t.period}`) ?? 0);
     expect(stTotals.filter((t) => t.users > 0)).toHaveLength(totals.size);
+
+    // The user bitmaps hold exactly the members (the deleted user's bit cleared everywhere).
+    const { rows: bits } = await stack.db.query<{ grain: string; period: string; facebook_id: string }>(
+      `SELECT b.grain, b.period, n.facebook_id
+         FROM rollup_user_bitmaps b
+         JOIN user_numbers n ON n.uid >> 13 = b.chunk AND get_bit(b.bits, n.uid & 8191) = 1
+        WHERE b.tz = $1`,
+      [tz],
+    );
+    const { rows: setBits } = await stack.db.query<{ n: number }>(
+      'SELECT coalesce(sum(bit_count(bits)), 0) AS n FROM rollup_user_bitmaps WHERE tz = $1',
+      [tz],
+    );
+    expect(
+      new Set(bits.map((r) => `${r.grain} ${r.period} ${r.facebook_id}`)),
+      `rollup_user_bitmaps in ${tz}`,
+    ).toEqual(new Set(members.keys()));
+    expect(setBits[0]!.n, `bits set in ${tz}`).toBe(members.size);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   getBucketUsersRaw,
   getHeatmapCounts,
   getPeriodUsers,
+  getUserActivityCounts,
   getUserActivityPage,
   requestRollupZone,
 } from '@botpulse/db';
@@ -31,6 +32,7 @@ import {
   previousRange,
 } from './params';
 import { bucketsOf, formatLocal, periodCover, UNIT, wholeDays } from './periods';
+import { TopUsers } from './top-users';
 
 type Query = Record<string, unknown>;
 
@@ -44,8 +46,11 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 export class AnalyticsService {
   /** zones whose rollups are complete; a zone never stops being ready once it is */
   private readonly readyZones = new Set<string>();
+  private readonly topUsers: TopUsers;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.topUsers = new TopUsers(db);
+  }
 
   /** Whether `tz` can be read from the rollups; the first request for a zone queues its backfill. */
   private async zoneReady(tz: string): Promise<boolean> {
@@ -148,8 +153,13 @@ export class AnalyticsService {
       return this.plan(range.tz, start, range.end, ready);
     };
     const plan = this.plan(range.tz, range.start, range.end, ready);
-    const [summary, dau, wau, mau, perDay] = await Promise.all([
-      getUserActivityPage(this.db, plan, pageSize, (page - 1) * pageSize, sort),
+    const offset = (page - 1) * pageSize;
+    // The most active: the settled-days cache (exact); the costliest: straight from the rollups.
+    const [summary, cachedTop, dau, wau, mau, perDay] = await Promise.all([
+      getUserActivityCounts(this.db, plan),
+      ready && sort === 'messages'
+        ? this.topUsers.page(range.tz, range.start, range.end, asOf, pageSize, offset)
+        : null,
       getActiveUserCount(this.db, window(1)),
       getActiveUserCount(this.db, window(7)),
       getActiveUserCount(this.db, window(30)),
@@ -165,7 +175,7 @@ export class AnalyticsService {
       new_users: summary.new_users,
       returning_users: summary.users - summary.new_users,
       active_per_day: perDay.map((b) => ({ date: b.start.slice(0, 10), users: b.users })),
-      top: summary.top,
+      top: cachedTop ?? (await getUserActivityPage(this.db, plan, pageSize, offset, sort)).top,
       sort,
       page,
       page_size: pageSize,

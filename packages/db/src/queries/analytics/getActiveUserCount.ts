@@ -1,12 +1,11 @@
 import type { Queryable } from '../../pool';
 import { type ActivityPlan, activityParams } from './types';
 
-/** How many distinct users were active in the interval. */
+/** How many distinct users were active in the interval (popcount of the cover's user bitmaps, plus the edges). */
 export async function getActiveUserCount(db: Queryable, plan: ActivityPlan): Promise<number> {
   const { rows } = await db.query<{ users: number }>(
-    `SELECT count(*) AS users
-       FROM (SELECT DISTINCT facebook_id FROM activity_rows($1, $2, $3, $4, $5, $6, $7, $8)) a`,
+    `SELECT active_user_count($1, $2, $3, $4, $5, $6, $7, $8) AS users`,
     activityParams(plan),
   );
-  return rows[0]!.users;
+  return Number(rows[0]!.users);
 }

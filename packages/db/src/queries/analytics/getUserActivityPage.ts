@@ -12,8 +12,10 @@ export interface UserActivityPage {
 }
 
 /**
- * Who was active in an interval, grouped once: how many, how many new, and a page of the most
- * active (`sort` messages) or costliest (`sort` cost, Gemini cost of their replies).
+ * Who was active in an interval: how many and how many new from the user bitmaps (a user is new
+ * when their first message ever falls in the interval), and a page of the most active (`sort`
+ * messages, from the per-user rollup rows; their cost from their raw rows in the interval) or the
+ * costliest (`sort` cost, Gemini cost of their replies, from the per-user rollup rows).
  */
 export async function getUserActivityPage(
   db: Queryable,
@@ -27,16 +29,33 @@ export async function getUserActivityPage(
     sort === 'cost'
       ? 'p.cost_usd DESC, p.messages DESC, p.last_seen DESC, p.facebook_id'
       : 'p.messages DESC, p.last_seen DESC, p.facebook_id';
+  const pageSql =
+    sort === 'cost'
+      ? `SELECT * FROM (
+           SELECT facebook_id, sum(messages) AS messages, sum(cost_usd) AS cost_usd, max(last_seen) AS last_seen
+             FROM activity_cost_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
+         ) p ORDER BY ${order} LIMIT $9 OFFSET $10`
+      : `SELECT t.*, (SELECT coalesce(sum(c.cost_usd), 0) FROM conversations c
+                       WHERE c.facebook_id = t.facebook_id
+                         AND c."timestamp" >= $7 AND c."timestamp" < $8) AS cost_usd
+           FROM top_active_users($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) t`;
   const { rows } = await db.query<UserActivityPage>(
-    `WITH a AS MATERIALIZED (
-       SELECT facebook_id, sum(messages) AS messages, sum(cost_usd) AS cost_usd, max(last_seen) AS last_seen
-         FROM activity_cost_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
+    `WITH active AS MATERIALIZED (
+       SELECT * FROM active_user_chunks($1, $2, $3, $4, $5, $6, $7, $8)
      ), page AS (
-       SELECT * FROM a p ORDER BY ${order} LIMIT $9 OFFSET $10
+       ${pageSql}
      )
-     SELECT (SELECT count(*) FROM a) AS users,
-            (SELECT count(*) FROM a JOIN users u USING (facebook_id)
-              WHERE u.first_seen >= $7 AND u.first_seen < $8) AS new_users,
+     SELECT (SELECT coalesce(sum(coalesce(bit_count(bits), 0) + unnumbered), 0) FROM active) AS users,
+            (SELECT count(*)
+               FROM users u
+               LEFT JOIN user_numbers n USING (facebook_id)
+               LEFT JOIN active a ON a.chunk = n.uid >> 13
+              WHERE u.first_seen >= $7 AND u.first_seen < $8
+                AND CASE WHEN n.uid IS NULL
+                         -- not folded yet, so in no bitmap: from the raw rows
+                         THEN EXISTS (SELECT 1 FROM conversations c WHERE c.facebook_id = u.facebook_id
+                                         AND c."timestamp" >= $7 AND c."timestamp" < $8)
+                         ELSE coalesce(get_bit(a.bits, n.uid & 8191) = 1, false) END) AS new_users,
             coalesce((
               SELECT json_agg(json_build_object(
                        'user_id', p.facebook_id,
@@ -49,4 +68,43 @@ export async function getUserActivityPage(
     [...activityParams(plan), limit, offset],
   );
   return rows[0]!;
+}
+
+/** How many users were active in an interval and how many of them were new, without the page. */
+export async function getUserActivityCounts(
+  db: Queryable,
+  plan: ActivityPlan,
+): Promise<Omit<UserActivityPage, 'top'>> {
+  const { top: _top, ...counts } = await getUserActivityPage(db, plan, 0, 0);
+  return counts;
+}
+
+/**
+ * Names of users for a page computed elsewhere (the settled-days cache), in the page's order, in
+ * the shape of UserActivityPage.top.
+ */
+export async function getTopUserNames(
+  db: Queryable,
+  page: Array<{ user_id: string; messages: number; last_seen: string }>,
+  interval: { start: Date; end: Date },
+): Promise<TopUser[]> {
+  if (page.length === 0) return [];
+  // names, and the Gemini cost of each page user's replies in the interval (their raw rows: a page
+  // is a few dozen users, each an index range scan)
+  const { rows } = await db.query<{ facebook_id: string; name: string | null; cost_usd: number }>(
+    `SELECT u.facebook_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS name,
+            (SELECT round(coalesce(sum(c.cost_usd), 0), 12)::float8 FROM conversations c
+              WHERE c.facebook_id = u.facebook_id
+                AND c."timestamp" >= $2 AND c."timestamp" < $3) AS cost_usd
+       FROM users u WHERE u.facebook_id = ANY ($1::text[])`,
+    [page.map((p) => p.user_id), interval.start, interval.end],
+  );
+  const byId = new Map(rows.map((r) => [r.facebook_id, r]));
+  return page.map((p) => ({
+    user_id: p.user_id,
+    name: byId.get(p.user_id)?.name ?? null,
+    messages: p.messages,
+    cost_usd: byId.get(p.user_id)?.cost_usd ?? 0,
+    last_seen: p.last_seen,
+  }));
 }

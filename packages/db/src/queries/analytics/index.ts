@@ -1,4 +1,5 @@
 export * from './getActiveUserCount';
+export * from './getActivitySums';
 export * from './getBucketGenAiCounts';
 export * from './getBucketMessageCounts';
 export * from './getBucketUsersRaw';

@@ -26,11 +26,29 @@ export async function backfillRollupZone(db: Db, tz: string): Promise<void> {
         GROUP BY 2, 3, 4`,
       [tz],
     );
+    await client.query(`DELETE FROM rollup_user_bitmaps WHERE tz = $1`, [tz]);
+    // Every folded user has a number already (the fold gives them); numbering here only guards it.
+    await client.query(
+      `INSERT INTO user_numbers (facebook_id)
+       SELECT DISTINCT m.facebook_id FROM rollup_user_periods m
+        WHERE m.tz = $1 AND m.grain = 'm'
+          AND NOT EXISTS (SELECT 1 FROM user_numbers n WHERE n.facebook_id = m.facebook_id)`,
+      [tz],
+    );
+    await client.query(
+      `INSERT INTO rollup_user_bitmaps (tz, grain, period, chunk, bits)
+       SELECT m.tz, m.grain, m.period, n.uid >> 13, bit_or(user_bit(n.uid))
+         FROM rollup_user_periods m JOIN user_numbers n USING (facebook_id)
+        WHERE m.tz = $1
+        GROUP BY 1, 2, 3, 4`,
+      [tz],
+    );
     await client.query(
       `INSERT INTO rollup_period_totals (tz, grain, period, users)
        SELECT tz, grain, period, count(*) FROM rollup_user_periods WHERE tz = $1 GROUP BY 1, 2, 3`,
       [tz],
     );
+    await client.query('UPDATE rollup_version SET version = version + 1');
     await client.query(`UPDATE rollup_zones SET ready = true, ready_at = now() WHERE tz = $1`, [tz]);
   });
 }

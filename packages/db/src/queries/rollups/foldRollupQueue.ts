@@ -5,7 +5,9 @@ export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
 /**
  * Folds up to `limit` queued conversations into the rollups, in one transaction under the rollup
  * lock (one process at a time, however many admins run): 15-minute slots for counts and response
- * times, Gemini tokens and cost per slot and model; per ready time zone, who was active in which local day/week/month and how many.
+ * times, Gemini tokens and cost per slot and model; per ready time zone, who was active in which
+ * local day/week/month (rows and bitmaps of dense user numbers, numbering users folded for the
+ * first time) and how many.
  * Returns how many conversations were folded (0: the queue is empty, or another process holds the lock).
  */
 export async function foldRollupQueue(db: Db, limit: number, wait = false): Promise<number> {
@@ -62,6 +64,19 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
            blocked = g.blocked + EXCLUDED.blocked,
            truncated = g.truncated + EXCLUDED.truncated
        ),
+       -- Users folded for the first time get their dense number (only folds and backfills, under
+       -- the rollup lock, write numbers: no race between the NOT EXISTS and the insert).
+       numbered AS (
+         INSERT INTO user_numbers (facebook_id)
+         SELECT DISTINCT b.facebook_id FROM batch b
+          WHERE NOT EXISTS (SELECT 1 FROM user_numbers n WHERE n.facebook_id = b.facebook_id)
+         RETURNING facebook_id, uid
+       ),
+       nums AS (
+         SELECT n.facebook_id, n.uid FROM user_numbers n WHERE n.facebook_id IN (SELECT facebook_id FROM batch)
+         UNION ALL
+         SELECT facebook_id, uid FROM numbered
+       ),
        agg AS (
          SELECT z.tz, g.grain, rollup_period(g.grain, b.ts, z.tz) AS period, b.facebook_id,
                 count(*) AS n, coalesce(sum(b.cost_usd), 0) AS cost, max(b.ts) AS last_seen
@@ -78,6 +93,20 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
            cost_usd = m.cost_usd + EXCLUDED.cost_usd,
            last_seen = greatest(m.last_seen, EXCLUDED.last_seen)
          RETURNING tz, grain, period, (xmax = 0) AS is_new
+       ),
+       -- OR is idempotent: folding a member twice leaves its bitmap as it was.
+       bitmaps AS (
+         INSERT INTO rollup_user_bitmaps AS r (tz, grain, period, chunk, bits)
+         SELECT a.tz, a.grain, a.period, n.uid >> 13, bit_or(user_bit(n.uid))
+           FROM agg a JOIN nums n ON n.facebook_id = a.facebook_id
+          GROUP BY 1, 2, 3, 4
+         ON CONFLICT (tz, grain, period, chunk) DO UPDATE SET bits = r.bits | EXCLUDED.bits
+       ),
+       -- Rows older than 20 hours may belong to days before some zone's local yesterday, which
+       -- the admin caches (a live fold folds seconds-old rows and writes nothing here).
+       history AS (
+         UPDATE rollup_version SET version = version + 1
+          WHERE EXISTS (SELECT 1 FROM batch WHERE ts < now() - interval '20 hours')
        ),
        totals AS (
          INSERT INTO rollup_period_totals AS t (tz, grain, period, users)

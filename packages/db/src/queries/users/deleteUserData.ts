@@ -63,6 +63,14 @@ export async function deleteUserData(
       [facebookId],
     );
     await client.query(`DELETE FROM rollup_user_periods WHERE facebook_id = $1`, [facebookId]);
+    await client.query('UPDATE rollup_version SET version = version + 1');
+    // Their bit in every period's bitmap (numbers are never reused; the number itself goes with the user).
+    await client.query(
+      `UPDATE rollup_user_bitmaps b SET bits = set_bit(b.bits, n.uid & 8191, 0)
+         FROM user_numbers n
+        WHERE n.facebook_id = $1 AND b.chunk = n.uid >> 13 AND get_bit(b.bits, n.uid & 8191) = 1`,
+      [facebookId],
+    );
     const { rowCount } = await client.query(`DELETE FROM conversations WHERE facebook_id = $1`, [facebookId]);
     await client.query(`DELETE FROM users WHERE facebook_id = $1`, [facebookId]);
     return { deleted_messages: rowCount ?? 0 };

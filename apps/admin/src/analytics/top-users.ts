@@ -1,0 +1,127 @@
+import {
+  type ActivityPlan,
+  type ActivitySums,
+  type Db,
+  getActivitySums,
+  getTopUserNames,
+} from '@botpulse/db';
+import type { TopUser } from '@botpulse/protocol';
+import { DateTime } from 'luxon';
+import { periodCover, wholeDays } from './periods';
+
+interface Sums {
+  messages: number;
+  lastUs: number;
+}
+interface Settled {
+  version: number;
+  /** every user of the settled days, most active first (the page order) */
+  sorted: Array<Sums & { id: string }>;
+  byId: Map<string, Sums>;
+}
+
+/** Ranges whose settled days are kept (each holds one entry per user active in them). */
+const CACHED_RANGES = 4;
+
+/** The page order: messages, then the latest message, then the id (as the SQL orders them). */
+function before(a: Sums & { id: string }, b: Sums & { id: string }): number {
+  return b.messages - a.messages || b.lastUs - a.lastUs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The most active users of a range, exact, without grouping every membership of the range on every
+ * request (issue #19: that grouping was most of /api/analytics/users on 10M rows). A range's whole
+ * local days before yesterday are settled: their per-user sums come from the rollups once and are
+ * kept while `rollup_version` stays (a fold of rows older than 20 hours, a data-protection delete or
+ * a backfill bumps it). Each request adds the rest — yesterday and today, the still-queued rows of
+ * every day, the partial days at the ends — read in the same snapshot as the version.
+ *
+ * Exact because a user with no recent rows keeps their settled rank: the page is among the first
+ * offset + limit settled users and the users with recent rows.
+ */
+export class TopUsers {
+  private readonly settled = new Map<string, Settled>();
+
+  constructor(private readonly db: Db) {}
+
+  /** null when the range has no settled days (then the plain SQL page is as cheap). */
+  async page(
+    tz: string,
+    start: DateTime,
+    end: DateTime,
+    now: DateTime,
+    limit: number,
+    offset: number,
+  ): Promise<TopUser[] | null> {
+    const days = wholeDays(start.setZone(tz), end.setZone(tz));
+    if (!days) return null;
+    const yesterday = now.setZone(tz).startOf('day').minus({ days: 1 }).toISODate()!;
+    const settledTo = [days.dayTo, yesterday].sort()[0]!; // ISO dates: the earlier
+    if (settledTo <= days.dayFrom) return null;
+    const recentDays: string[] = [];
+    for (
+      let d = DateTime.fromISO(settledTo, { zone: 'UTC' });
+      d.toISODate()! < days.dayTo;
+      d = d.plus({ days: 1 })
+    )
+      recentDays.push(d.toISODate()!);
+    // Recent rows: the recent whole days from the day rollup, every queued row of the whole days, the edges.
+    const recentPlan: ActivityPlan = {
+      tz,
+      start: start.toJSDate(),
+      end: end.toJSDate(),
+      months: [],
+      weeks: [],
+      days: recentDays,
+      daysStart: days.daysStart,
+      daysEnd: days.daysEnd,
+    };
+    const recent = await getActivitySums(this.db, recentPlan);
+    const key = `${tz} ${days.dayFrom} ${settledTo}`;
+    let base = this.settled.get(key);
+    if (base?.version !== recent.version) {
+      // Only the folded rollups of the settled days: no queued rows, no edges (all in `recent`).
+      const at = days.daysStart;
+      const sums = await getActivitySums(this.db, {
+        tz,
+        ...periodCover(days.dayFrom, settledTo),
+        start: at,
+        end: at,
+        daysStart: at,
+        daysEnd: at,
+      });
+      if (sums.version !== recent.version) return null; // a fold in between: not this time
+      base = settle(sums);
+      this.settled.delete(key);
+      this.settled.set(key, base);
+      while (this.settled.size > CACHED_RANGES) this.settled.delete(this.settled.keys().next().value!);
+    }
+    const candidates = new Map<string, Sums & { id: string }>();
+    for (const u of base.sorted.slice(0, offset + limit)) candidates.set(u.id, { ...u });
+    for (let i = 0; i < recent.ids.length; i++) {
+      const id = recent.ids[i]!;
+      const old = candidates.get(id) ?? base.byId.get(id);
+      candidates.set(id, {
+        id,
+        messages: (old?.messages ?? 0) + recent.messages[i]!,
+        lastUs: Math.max(old?.lastUs ?? 0, recent.lastUs[i]!),
+      });
+    }
+    const page = [...candidates.values()].sort(before).slice(offset, offset + limit);
+    return getTopUserNames(
+      this.db,
+      page.map((u) => ({
+        user_id: u.id,
+        messages: u.messages,
+        last_seen: new Date(Math.floor(u.lastUs / 1000)).toISOString(),
+      })),
+      { start: start.toJSDate(), end: end.toJSDate() },
+    );
+  }
+}
+
+function settle(sums: ActivitySums): Settled {
+  const sorted = sums.ids.map((id, i) => ({ id, messages: sums.messages[i]!, lastUs: sums.lastUs[i]! }));
+  sorted.sort(before);
+  return { version: sums.version, sorted, byId: new Map(sorted.map((u) => [u.id, u])) };
+}

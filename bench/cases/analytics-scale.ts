@@ -1,0 +1,113 @@
+import { backfillRollupZone, createPool, requestRollupZone } from '@botpulse/db';
+import { startStack } from '@botpulse/tools/testing';
+import { DateTime } from 'luxon';
+import { generateHistory } from '../../tools/src/history/generate';
+import { endProgress, formatNumber, progress } from '../lib/report';
+import { type AnalyticsEndpoint, analyticsTimes } from './timeline';
+
+const TZ = 'America/New_York';
+const DAYS = 365;
+/** users grow with the history: one per 100 messages (the default 10M set has 100,000) */
+const MESSAGES_PER_USER = 100;
+
+/** `--scale 1m,10m,50m` → row counts, ascending. */
+export function parseScaleSizes(text: string): number[] {
+  const sizes = text.split(',').map((s) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([km]?)\s*$/i.exec(s);
+    if (!m) throw new Error(`--scale: "${s}" is not a size such as 500k, 1m or 10m`);
+    const unit = { '': 1, k: 1_000, m: 1_000_000 }[m[2]!.toLowerCase() as '' | 'k' | 'm'];
+    return Math.round(Number(m[1]) * unit);
+  });
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+/**
+ * Issue #19's cost curve: the analytics endpoints (90 days plus the previous period, New York,
+ * through HTTP) at growing history sizes, in one database that grows from one size to the next
+ * (365 days; users grow with the rows). Prints the p95 per size and the largest/smallest ratio;
+ * not part of results.json.
+ */
+export async function runAnalyticsScale(databaseUrl: string, sizes: number[], quick: boolean): Promise<void> {
+  const db = createPool(databaseUrl, { max: 4 });
+  const table: Array<{ size: number; p95: Partial<Record<AnalyticsEndpoint, number>> }> = [];
+  try {
+    await requestRollupZone(db, TZ);
+    await backfillRollupZone(db, TZ);
+    let stored = 0;
+    const endMs = Date.now() - 60_000;
+    for (const [i, size] of sizes.entries()) {
+      const add = size - stored;
+      const started = performance.now();
+      await generateHistory(
+        db,
+        {
+          days: DAYS,
+          perDay: Math.ceil(add / DAYS),
+          users: Math.max(100, Math.round(add / MESSAGES_PER_USER)),
+          seed: `scale${i}`,
+          tz: TZ,
+          endMs,
+          batchSize: 20_000,
+          instanceId: 'history',
+        },
+        (pr) =>
+          progress(
+            `scale: generating ${(stored + pr.inserted).toLocaleString('en')} / ~${size.toLocaleString('en')} messages (${Math.round(pr.inserted / (pr.elapsedMs / 1000)).toLocaleString('en')} rows/s)`,
+          ),
+      );
+      endProgress();
+      const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM conversations');
+      stored = rows[0]!.n;
+      await db.query('VACUUM ANALYZE');
+      console.log(
+        `  ${stored.toLocaleString('en')} messages stored (+${add.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      );
+
+      // Each admin started here creates its own first admin account (with a fresh password).
+      await db.query('DELETE FROM admin_users');
+      const stack = await startStack({ databaseUrl, bots: 0, env: { LOG_LEVEL: 'warn' } });
+      try {
+        const cookie = await stack.login();
+        const today = DateTime.now().setZone(TZ).startOf('day');
+        const times = await analyticsTimes(
+          stack,
+          cookie,
+          today.minus({ days: 89 }).toISODate()!,
+          today.toISODate()!,
+          quick ? 10 : 20,
+          { 'timeline (day)': 'timeline?granularity=day&' },
+        );
+        table.push({
+          size: stored,
+          p95: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, v.p95])),
+        });
+      } finally {
+        await stack.stop();
+      }
+    }
+  } finally {
+    await db.end();
+  }
+
+  const names = Object.keys(table[0]?.p95 ?? {}) as AnalyticsEndpoint[];
+  const first = table[0];
+  const last = table[table.length - 1];
+  console.log(`\n  p95 (ms) of each endpoint, 90 days + previous period in ${TZ}, by history size`);
+  console.log(
+    `  ${'endpoint'.padEnd(16)}${table.map((t) => sizeLabel(t.size).padStart(10)).join('')}${'ratio'.padStart(10)}`,
+  );
+  for (const name of names) {
+    const ratio = first && last ? last.p95[name]! / first.p95[name]! : Number.NaN;
+    console.log(
+      `  ${name.padEnd(16)}${table.map((t) => formatNumber(t.p95[name]!).padStart(10)).join('')}${`${ratio.toFixed(2)}×`.padStart(10)}`,
+    );
+  }
+  if (first && last)
+    console.log(
+      `  ratio = p95 at ${sizeLabel(last.size)} ÷ p95 at ${sizeLabel(first.size)} rows (${(last.size / first.size).toFixed(1)}× the rows)`,
+    );
+}
+
+function sizeLabel(rows: number): string {
+  return rows >= 1e6 ? `${(rows / 1e6).toFixed(1)}M` : `${Math.round(rows / 1e3)}k`;
+}

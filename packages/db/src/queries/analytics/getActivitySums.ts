@@ -1,0 +1,26 @@
+import type { Queryable } from '../../pool';
+import { type ActivityPlan, activityParams } from './types';
+
+/** Messages and last message per active user of a plan, with the rollup version of the same snapshot. */
+export interface ActivitySums {
+  version: number;
+  ids: string[];
+  messages: number[];
+  /** epoch microseconds of each user's last message */
+  lastUs: number[];
+}
+
+export async function getActivitySums(db: Queryable, plan: ActivityPlan): Promise<ActivitySums> {
+  const { rows } = await db.query<{ version: string; ids: string[]; messages: string[]; last_us: string[] }>(
+    `SELECT version::text, ids, messages::text[], last_us::text[]
+       FROM activity_sums($1, $2, $3, $4, $5, $6, $7, $8)`,
+    activityParams(plan),
+  );
+  const r = rows[0]!;
+  return {
+    version: Number(r.version),
+    ids: r.ids,
+    messages: r.messages.map(Number),
+    lastUs: r.last_us.map(Number),
+  };
+}
