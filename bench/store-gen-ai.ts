@@ -77,7 +77,7 @@ async function main() {
               finish_reason: 'STOP',
               block_reason: null,
               cost_usd: 0.0005002,
-              price_version: '2025-12-01',
+              price_version: '2026-12-05',
             }
           : {}),
       }));

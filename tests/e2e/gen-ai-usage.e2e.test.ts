@@ -163,7 +163,7 @@ describe('Gemini usage and cost, from the answer to every view', () => {
         finish_reason: c.finishReason ?? null,
         block_reason: c.blockReason ?? null,
         cost_usd: c.costMicro / 1e6,
-        price_version: '2025-12-01',
+        price_version: '2026-12-05',
       });
       if (c.reply) expect(r.reply_text).toBe(c.reply);
       else expect(r.reply_text).not.toBe('');
@@ -317,7 +317,7 @@ describe('Gemini usage and cost, from the answer to every view', () => {
       'cost_usd',
       'price_version',
     ]);
-    expect(csv).toContain(`,${MODEL},${MODEL}-001,5000,4000,150,850,STOP,,0.00292,2025-12-01`);
+    expect(csv).toContain(`,${MODEL},${MODEL}-001,5000,4000,150,850,STOP,,0.00292,2026-12-05`);
   });
 
   it('a model without a price: counted, cost null (never 0), named; a malformed price file stops the bot', async () => {
