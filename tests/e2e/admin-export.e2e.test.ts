@@ -116,7 +116,7 @@ async function dbRows(start: Date, end: Date): Promise<Row[]> {
   const { rows } = await stack.db.query<Row>(
     `SELECT c.id, c."timestamp", c.facebook_id AS user_id,
             nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
-            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id
+            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id, c.mid
        FROM conversations c JOIN users u USING (facebook_id)
       WHERE c."timestamp" >= $1 AND c."timestamp" < $2
       ORDER BY c."timestamp", c.id`,
@@ -173,6 +173,7 @@ function expectedCsvRow(r: Row): string[] {
     cell(r.response_time_ms),
     cell(r.status),
     cell(r.instance_id),
+    cell(r.mid),
   ];
 }
 

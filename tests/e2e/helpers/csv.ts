@@ -10,6 +10,7 @@ export const MESSAGE_COLUMNS = [
   'response_time_ms',
   'status',
   'instance_id',
+  'mid',
 ];
 
 /**

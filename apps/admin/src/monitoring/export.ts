@@ -38,6 +38,15 @@ export function neutralise(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * What `neutralise` undoes when a CSV export is read back (`npm run import`): the apostrophe
+ * before a cell that would start a formula. (A stored text that itself began with an apostrophe
+ * before such a trigger reads back without it: CSV cannot tell the two apart; JSON is exact.)
+ */
+export function unneutralise(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   const format = (q.format ?? 'csv') as string;
   if (format !== 'csv' && format !== 'json')
@@ -52,7 +61,8 @@ export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   return { format, type, range, filter: parsed?.filter ?? null, filename };
 }
 
-const MESSAGE_COLUMNS = [
+/** Columns of a messages export, in order (`mid`, Meta's message id, is the key `npm run import` dedupes on). */
+export const MESSAGE_COLUMNS = [
   'id',
   'timestamp',
   'user_id',
@@ -63,6 +73,7 @@ const MESSAGE_COLUMNS = [
   'response_time_ms',
   'status',
   'instance_id',
+  'mid',
 ] as const;
 
 const METRIC_COLUMNS = [
@@ -109,6 +120,7 @@ async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
       response_time_ms: r.response_time_ms,
       status: r.status,
       instance_id: r.instance_id,
+      mid: r.mid,
     }));
     const last = page.at(-1)!;
     after = { tsUs: last.ts_us, id: last.id };

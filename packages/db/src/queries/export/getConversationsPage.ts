@@ -19,6 +19,7 @@ export interface ExportConversationRow {
   status: string;
   error: string | null;
   instance_id: string;
+  mid: string;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function getConversationsPage(
   const { rows } = await db.query<ExportConversationRow>(
     `SELECT c.id, c."timestamp", (extract(epoch FROM c."timestamp") * 1000000)::bigint AS ts_us,
             c.facebook_id AS user_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
-            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id
+            c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id, c.mid
        FROM conversations c JOIN users u ON u.facebook_id = c.facebook_id
       WHERE ${where.join(' AND ')}
       ORDER BY c."timestamp", c.id
