@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   await migrate(url);
   const db = createPool(url, { max: 2, applicationName: 'botpulse-import' });
   const tty = process.stderr.isTTY;
-  let lastLine = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
   try {
     console.error(`Importing ${file} (${format}) into ${redact(url)}`);
     const summary = await importExport(db, file, { format, chunk }, (p) => {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { type CsvError, type Options, parse } from 'csv-parse';
 import { type MESSAGE_COLUMNS, unneutralise } from '../../../apps/admin/src/monitoring/export';
 import type { BulkRow } from './load';
 
@@ -121,51 +121,57 @@ export async function* readExport(
   else yield* readJson(stream);
 }
 
+/** Line breaks in a record's raw text (csv-parse leaves the delimiter's last character out of it). */
+function breaks(raw: string | undefined): number {
+  return ((raw ?? '') + '\n').match(/\r\n|\r|\n/g)!.length;
+}
+
 async function* readCsv(stream: NodeJS.ReadableStream): AsyncGenerator<ExportRecord> {
+  // Lines are counted as the parser goes (a quoted field may hold line breaks), in its callbacks.
+  let nextLine = 1;
   const skipped: { line: number; reason: string }[] = [];
   const parser = stream.pipe(
     parse({
       bom: true,
-      info: true,
+      raw: true,
       relax_column_count: true,
       skip_records_with_error: true,
-      on_skip: (err) => {
-        skipped.push({
-          line: Number(err?.lines ?? 0),
-          reason: `not valid CSV: ${err?.message ?? 'unreadable'}`,
-        });
+      // With `raw`, a record comes as { record, raw }.
+      on_record: (rec: unknown) => {
+        const { record, raw } = rec as { record: string[]; raw: string };
+        const line = nextLine;
+        nextLine += breaks(raw);
+        return { line, cells: record };
+      },
+      on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+        skipped.push({ line: nextLine, reason: `not valid CSV: ${err?.message ?? 'unreadable'}` });
+        nextLine += breaks(raw);
         return undefined;
       },
-    }),
+    } as unknown as Options),
   );
   let header: string[] | undefined;
-  let lastLine = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
-    for (const s of skipped.splice(0)) {
-      lastLine = Math.max(lastLine, s.line);
+  for await (const { line, cells: fields } of parser as AsyncIterable<{ line: number; cells: string[] }>) {
+    while (skipped.length > 0 && skipped[0]!.line < line) {
+      const s = skipped.shift()!;
       yield { line: s.line, bad: s.reason };
     }
-    const line = lastLine + 1;
-    lastLine = info.lines;
     if (!header) {
-      header = record.map((h) => h.trim());
+      header = fields.map((h) => h.trim());
       const missing = REQUIRED.filter((c) => !header!.includes(c));
       if (missing.length > 0)
         throw new ExportFileError(
-          `line 1: not a messages export: no column ${missing.join(', ')} (found: ${header.join(', ')})`,
+          `line ${line}: not a messages export: no column ${missing.join(', ')} (found: ${header.join(', ')})`,
         );
       continue;
     }
-    if (record.length === 1 && record[0] === '') continue;
-    if (record.length !== header.length) {
-      yield { line, bad: `${record.length} fields, the header has ${header.length}` };
+    if (fields.length === 1 && fields[0] === '') continue;
+    if (fields.length !== header.length) {
+      yield { line, bad: `${fields.length} fields, the header has ${header.length}` };
       continue;
     }
     const cells: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) cells[header[i]!] = unneutralise(record[i]!);
+    for (let i = 0; i < header.length; i++) cells[header[i]!] = unneutralise(fields[i]!);
     const row = toBulkRow(cells);
     yield typeof row === 'string' ? { line, bad: row } : { line, row };
   }

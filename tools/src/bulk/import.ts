@@ -70,7 +70,7 @@ export async function importExport(
     for await (const rec of readExport(file, options.format, (b) => {
       bytes = b;
     })) {
-      rows++;
+      if (++rows % 1_000 === 0) progress('load');
       if ('bad' in rec) {
         if (++badCount <= MAX_BAD_LISTED) bad.push({ line: rec.line, reason: rec.bad });
       } else chunk.push(rec.row);
@@ -79,12 +79,12 @@ export async function importExport(
         pending = loader.load(chunk);
         pending.catch(() => {});
         chunk = [];
-        progress('load');
       }
     }
     await pending;
     await loader.load(chunk);
     progress('rollups');
+    bad.sort((a, b) => a.line - b.line);
     const totals = await loader.finish();
     return {
       file,
