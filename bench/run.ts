@@ -8,6 +8,7 @@ import { ROOT } from '@botpulse/tools/testing';
 import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
 import { benchExplorer } from './cases/explorer';
+import { benchImport } from './cases/import';
 import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
 import { runScaling } from './cases/scaling';
@@ -23,7 +24,7 @@ Prints a table and writes bench/results.json (numbers only).
 
   --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
   --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard,
-                   explorer
+                   explorer, import
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
@@ -40,6 +41,7 @@ const CASES = {
   timeline: benchTimeline,
   dashboard: benchDashboard,
   explorer: benchExplorer,
+  import: benchImport,
 } satisfies Record<string, (databaseUrl: string, quick: boolean) => Promise<Results>>;
 type CaseName = keyof typeof CASES;
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Db } from '@botpulse/db';
 import { type BadRow, type ExportFormat, readExport } from './export-file';
-import { BulkLoader, type BulkMethod, type BulkRow } from './load';
+import { BulkLoader, type BulkMethod, type BulkRow, type BulkTotals } from './load';
 
 export const MAX_BAD_LISTED = 1_000;
 
@@ -34,6 +34,9 @@ export interface ImportSummary {
   /** good rows whose `mid` was already stored (a second import of the same file: all of them) */
   duplicates: number;
   newUsers: number;
+  /** where the database's time went (see BulkTotals) */
+  timings: BulkTotals['timings'];
+  rebuiltIndexes: boolean;
   /** rows skipped */
   badCount: number;
   /** the first of them (at most MAX_BAD_LISTED), by line, with the reason */
@@ -94,6 +97,8 @@ export async function importExport(
       inserted: totals.inserted,
       duplicates: totals.rows - totals.inserted,
       newUsers: totals.newUsers,
+      timings: totals.timings,
+      rebuiltIndexes: totals.rebuiltIndexes,
       badCount,
       bad,
       ms: performance.now() - started,
