@@ -122,7 +122,7 @@ beforeAll(async () => {
   jsonFile = join(dir, 'export.json');
   await writeFile(csvFile, await exportFile('csv'));
   await writeFile(jsonFile, await exportFile('json'));
-}, 240_000);
+}, 360_000);
 
 afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);
