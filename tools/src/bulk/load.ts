@@ -194,6 +194,15 @@ export class BulkLoader {
   private async dropIndexes(): Promise<void> {
     const client = this.client!;
     await client.query('BEGIN');
+    try {
+      await this.dropIndexesInTransaction(client);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  private async dropIndexesInTransaction(client: DbClient): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
     const { rows } = await client.query<{ name: string; def: string }>(
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
