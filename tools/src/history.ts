@@ -18,9 +18,10 @@ const HELP = `npm run history -- [options]   fill the database with past convers
   --database-url    PostgreSQL URL (default DATABASE_URL, else the embedded database)
   -h, --help
 
-Rows are marked instance_id "history". They go in through the bulk path of \`npm run import\`
-(COPY, or batched INSERTs on the embedded database); the analytics rollups are built set-wise
-after the load.`;
+Rows are marked instance_id "history". Each reply carries believable Gemini usage and cost
+(gemini-2.0-flash, then 2.5 flash/pro; cost from the shipped price table). They go in through the
+bulk path of \`npm run import\` (COPY, or batched INSERTs on the embedded database); the analytics
+rollups (message counts, user bitmaps, Gemini tokens and cost) are built set-wise after the load.`;
 
 function positive(name: string, raw: string | undefined, fallback: number, max = 1e9): number {
   if (raw === undefined) return fallback;
