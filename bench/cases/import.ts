@@ -75,7 +75,10 @@ export async function benchImport(databaseUrl: string, quick: boolean): Promise<
         await client.query(
           `CREATE TABLE plain_copy (id bigint, "timestamp" timestamptz, user_id text, user_name text, kind text,
                                     message_text text, reply_text text, response_time_ms float8, status text,
-                                    instance_id text, mid text)`,
+                                    instance_id text, model text, model_version text, input_tokens integer,
+                                    cached_tokens integer, output_tokens integer, reasoning_tokens integer,
+                                    finish_reason text, block_reason text, cost_usd numeric, price_version text,
+                                    mid text)`,
         );
         const t0 = performance.now();
         await pipeline(
