@@ -9,6 +9,7 @@ import { parseScaleSizes, runAnalyticsScale } from './cases/analytics-scale';
 import { benchCollector } from './cases/collector';
 import { benchDashboard } from './cases/dashboard';
 import { benchExplorer } from './cases/explorer';
+import { benchImport } from './cases/import';
 import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
 import { runScaling } from './cases/scaling';
@@ -25,7 +26,7 @@ Prints a table and writes bench/results.json (numbers only).
 
   --quick          small sizes (what CI runs so the benchmarks never rot; figures not judged)
   --only <names>   comma-separated: collector, throughput, latency, overhead, memory, timeline, dashboard,
-                   explorer
+                   explorer, import
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --scale          only issue #19's cost curve: the analytics endpoints (90 days + previous period, New
                    York, HTTP) at 1M, 10M and 50M rows (--quick: 50k, 200k), p95 per size and the
@@ -45,6 +46,7 @@ const CASES = {
   timeline: benchTimeline,
   dashboard: benchDashboard,
   explorer: benchExplorer,
+  import: benchImport,
 } satisfies Record<string, (databaseUrl: string, quick: boolean) => Promise<Results>>;
 type CaseName = keyof typeof CASES;
 

@@ -25,6 +25,9 @@ export const TARGETS = {
   explorer_failed_90d_p95_ms_10m: { target: 'report', ok: () => true, unit: 'ms' },
   explorer_index_mb_10m: { target: 'report', ok: () => true, unit: 'MB' },
   explorer_table_mb_10m: { target: 'report', ok: () => true, unit: 'MB' },
+  history_rows_per_s: { target: 'report', ok: () => true, unit: 'rows/s' },
+  import_rows_per_s: { target: 'report', ok: () => true, unit: 'rows/s' },
+  import_vs_copy_ratio: { target: '≥ 0.3', ok: (v: number) => v >= 0.3, unit: '×' },
 } as const;
 
 export type ResultKey = keyof typeof TARGETS;

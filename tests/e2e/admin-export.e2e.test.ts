@@ -118,7 +118,7 @@ async function dbRows(start: Date, end: Date): Promise<Row[]> {
             nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
             c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.instance_id,
             c.model, c.model_version, c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens,
-            c.finish_reason, c.block_reason, c.cost_usd, c.price_version
+            c.finish_reason, c.block_reason, c.cost_usd, c.price_version, c.mid
        FROM conversations c JOIN users u USING (facebook_id)
       WHERE c."timestamp" >= $1 AND c."timestamp" < $2
       ORDER BY c."timestamp", c.id`,
@@ -185,6 +185,7 @@ function expectedCsvRow(r: Row): string[] {
     cell(r.block_reason),
     cell(r.cost_usd),
     cell(r.price_version),
+    cell(r.mid),
   ];
 }
 

@@ -305,7 +305,8 @@ describe('Gemini usage and cost, from the answer to every view', () => {
       await fetch(`${stack.adminUrl}/api/monitoring/export?format=csv&${q}`, { headers: { cookie } })
     ).text();
     const [header] = csv.split('\r\n');
-    expect(header!.split(',').slice(-10)).toEqual([
+    // The Gemini columns, then `mid` last (the key `npm run import` loads a file back by).
+    expect(header!.split(',').slice(-11)).toEqual([
       'model',
       'model_version',
       'input_tokens',
@@ -316,8 +317,9 @@ describe('Gemini usage and cost, from the answer to every view', () => {
       'block_reason',
       'cost_usd',
       'price_version',
+      'mid',
     ]);
-    expect(csv).toContain(`,${MODEL},${MODEL}-001,5000,4000,150,850,STOP,,0.00292,2026-12-05`);
+    expect(csv).toContain(`,${MODEL},${MODEL}-001,5000,4000,150,850,STOP,,0.00292,2026-12-05,`);
   });
 
   it('a model without a price: counted, cost null (never 0), named; a malformed price file stops the bot', async () => {

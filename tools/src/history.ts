@@ -14,11 +14,14 @@ const HELP = `npm run history -- [options]   fill the database with past convers
   --users <n>       distinct users                              (default 1500)
   --tz <zone>       zone of the daily rhythm                    (default ${systemTimeZone()})
   --seed <text>     same seed, same history                     (default "botpulse")
-  --batch <n>       rows per INSERT                             (default 10000)
+  --batch <n>       rows per chunk (one COPY + INSERT … SELECT)  (default 50000)
   --database-url    PostgreSQL URL (default DATABASE_URL, else the embedded database)
   -h, --help
 
-Rows are marked instance_id "history"; the analytics rollups are updated as rows go in.`;
+Rows are marked instance_id "history". Each reply carries believable Gemini usage and cost
+(gemini-2.0-flash, then 2.5 flash/pro; cost from the shipped price table). They go in through the
+bulk path of \`npm run import\` (COPY, or batched INSERTs on the embedded database); the analytics
+rollups (message counts, user bitmaps, Gemini tokens and cost) are built set-wise after the load.`;
 
 function positive(name: string, raw: string | undefined, fallback: number, max = 1e9): number {
   if (raw === undefined) return fallback;
@@ -69,7 +72,7 @@ async function main() {
       seed: values.seed ?? 'botpulse',
       tz,
       endMs: Date.now(),
-      batchSize: positive('batch', values.batch, 10_000, 100_000),
+      batchSize: positive('batch', values.batch, 50_000, 1_000_000),
       instanceId: 'history',
     },
     (p) => {

@@ -20,6 +20,7 @@ export const MESSAGE_COLUMNS = [
   'block_reason',
   'cost_usd',
   'price_version',
+  'mid',
 ];
 
 /**

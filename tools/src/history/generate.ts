@@ -1,4 +1,5 @@
-import { type Db, foldRollupQueue } from '@botpulse/db';
+import type { Db } from '@botpulse/db';
+import { BulkLoader, type BulkMethod, type BulkRow, type BulkTotals } from '../bulk/load';
 import { nameForPsid } from '../simulator/names';
 import { createPopulation, WeightedPicker } from '../simulator/population';
 import { createRng, type Rng } from '../simulator/random';
@@ -16,7 +17,10 @@ export interface HistoryOptions {
   /** zone of the daily rhythm (quiet nights, busy evenings) */
   tz: string;
   endMs: number;
+  /** rows per chunk (one COPY and one INSERT … SELECT, one transaction) */
   batchSize: number;
+  /** force a load method (default: COPY where the server takes it) */
+  method?: BulkMethod;
   /** conversations.instance_id of the generated rows */
   instanceId: string;
 }
@@ -29,32 +33,6 @@ export interface HistoryProgress {
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-
-/** Columns of one INSERT … SELECT FROM unnest(…) batch. */
-class Batch {
-  mid: string[] = [];
-  user: string[] = [];
-  kind: string[] = [];
-  text: string[] = [];
-  reply: string[] = [];
-  ts: number[] = [];
-  rt: number[] = [];
-  status: string[] = [];
-  error: (string | null)[] = [];
-  // Gemini usage (migration 011's columns)
-  model: string[] = [];
-  modelVersion: string[] = [];
-  inputTokens: number[] = [];
-  cachedTokens: number[] = [];
-  outputTokens: number[] = [];
-  reasoningTokens: number[] = [];
-  finishReason: (string | null)[] = [];
-  blockReason: (string | null)[] = [];
-  costUsd: (number | null)[] = [];
-  get size() {
-    return this.mid.length;
-  }
-}
 
 /** Lognormal response time around a median of ~650 ms with a long tail (p95 ≈ 2 s). */
 function responseTime(rng: Rng): number {
@@ -76,14 +54,15 @@ function dailyVolumes(o: HistoryOptions, rng: Rng, startMs: number): number[] {
 
 /**
  * Fills the database with believable past conversations — sessions of several messages from a
- * population of named users, following a daily rhythm — in bulk (INSERT … FROM unnest, thousands
- * of rows per statement), and folds them into the analytics rollups as it goes.
+ * population of named users, following a daily rhythm — through the bulk path `npm run import`
+ * uses (BulkLoader: COPY into staging and one set-wise INSERT … SELECT per chunk, or INSERT … FROM
+ * unnest on the embedded database), then folds them into the analytics rollups set-wise.
  */
 export async function generateHistory(
   db: Db,
   o: HistoryOptions,
   onProgress: (p: HistoryProgress) => void = () => {},
-): Promise<{ messages: number; users: number; ms: number }> {
+): Promise<{ messages: number; users: number; ms: number; bulk: BulkTotals }> {
   const started = performance.now();
   const rng = createRng(`history:${o.seed}`);
   const population = createPopulation(o.users, o.seed);
@@ -91,187 +70,112 @@ export async function generateHistory(
   const startMs = Math.floor((o.endMs - o.days * DAY) / HOUR) * HOUR;
   const volumes = dailyVolumes(o, rng, startMs);
   const planned = volumes.reduce((a, b) => a + b, 0);
-  // Gemini usage per reply, from a source of its own (the messages stay what they were). Written
-  // only where migration 011's columns exist.
+  // Gemini usage per reply, from a source of its own (the messages stay what they were).
   const genAiRng = createRng(`history-gen-ai:${o.seed}`);
   const prices = loadShippedPrices();
-  const { rowCount: genAiColumns } = await db.query(
-    `SELECT 1 FROM information_schema.columns
-      WHERE table_schema = current_schema() AND table_name = 'conversations' AND column_name = 'price_version'`,
-  );
 
-  await db.query(
-    `INSERT INTO users (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen, last_interaction)
-     SELECT id, f, l, NULL, now(), to_timestamp($4 / 1000.0), to_timestamp($4 / 1000.0)
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS x(id, f, l)
-     ON CONFLICT (facebook_id) DO NOTHING`,
-    [
-      population.map((u) => u.psid),
-      population.map((u) => u.firstName),
-      population.map((u) => u.lastName),
-      o.endMs,
-    ],
-  );
-
-  const firstSeen = new Map<string, number>();
-  const lastSeen = new Map<string, number>();
+  const names = new Map(population.map((u) => [u.psid, u]));
+  const users = new Set<string>();
+  const loader = new BulkLoader(db, { method: o.method });
+  let bulk: BulkTotals | undefined;
   let inserted = 0;
-  let folded = 0;
   let seq = 0;
-  let folding: Promise<void> | undefined;
-  const queued = () => inserted - folded;
-  const foldAll = async () => {
-    for (let n = await foldRollupQueue(db, 50_000, true); n > 0; n = await foldRollupQueue(db, 50_000, true))
-      folded += n;
-  };
-  let batch = new Batch();
+  let batch: BulkRow[] = [];
+  // The next chunk is generated while the database stores the previous one.
+  let pending: Promise<unknown> | undefined;
   const flush = async () => {
-    if (batch.size === 0) return;
+    await pending;
+    if (batch.length === 0) return;
     const b = batch;
-    batch = new Batch();
-    if (genAiColumns) {
-      await db.query(
-        `INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                                    processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id,
-                                    model, model_version, input_tokens, cached_tokens, output_tokens,
-                                    reasoning_tokens, finish_reason, block_reason, cost_usd, price_version)
-         SELECT mid, u, k, t, r, to_timestamp(ts / 1000.0), to_timestamp(ts / 1000.0),
-                to_timestamp((ts + rt) / 1000.0), rt, rt * 0.7, rt * 0.25, s, e, $10,
-                m, mv, it, ct, ot, rtk, fr, br, cu, CASE WHEN cu IS NULL THEN NULL ELSE $20 END
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                       $8::text[], $9::text[], $11::text[], $12::text[], $13::int[], $14::int[], $15::int[],
-                       $16::int[], $17::text[], $18::text[], $19::numeric[])
-                AS x(mid, u, k, t, r, ts, rt, s, e, m, mv, it, ct, ot, rtk, fr, br, cu)
-         ON CONFLICT (mid) DO NOTHING`,
-        [
-          b.mid,
-          b.user,
-          b.kind,
-          b.text,
-          b.reply,
-          b.ts,
-          b.rt,
-          b.status,
-          b.error,
-          o.instanceId,
-          b.model,
-          b.modelVersion,
-          b.inputTokens,
-          b.cachedTokens,
-          b.outputTokens,
-          b.reasoningTokens,
-          b.finishReason,
-          b.blockReason,
-          b.costUsd,
-          prices?.version ?? null,
-        ],
-      );
-    } else {
-      await db.query(
-        `INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
-                                    processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id)
-         SELECT mid, u, k, t, r, to_timestamp(ts / 1000.0), to_timestamp(ts / 1000.0),
-                to_timestamp((ts + rt) / 1000.0), rt, rt * 0.7, rt * 0.25, s, e, $10
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[], $7::float8[],
-                       $8::text[], $9::text[]) AS x(mid, u, k, t, r, ts, rt, s, e)
-         ON CONFLICT (mid) DO NOTHING`,
-        [b.mid, b.user, b.kind, b.text, b.reply, b.ts, b.rt, b.status, b.error, o.instanceId],
-      );
-    }
-    // Fold as we go, on another connection while the next batch is inserted (the database works on
-    // both at once), so the rollup queue never holds millions of rows.
-    folding ??= foldAll().finally(() => {
-      folding = undefined;
+    batch = [];
+    pending = loader.load(b).then(() => {
+      inserted += b.length;
+      onProgress({ inserted, planned, elapsedMs: performance.now() - started });
     });
-    if (queued() > 200_000) await folding;
-    inserted += b.size;
-    onProgress({ inserted, planned, elapsedMs: performance.now() - started });
+    pending.catch(() => {});
   };
 
-  for (let d = 0; d < o.days; d++) {
-    const dayStart = startMs + d * DAY;
-    const weights = Array.from({ length: 24 }, (_, h) => rhythmFactor(dayStart + h * HOUR + HOUR / 2, o.tz));
-    const totalWeight = weights.reduce((a, b) => a + b, 0);
-    let left = volumes[d]!;
-    while (left > 0) {
-      // A session: 1-6 messages from one user, a few seconds to two minutes apart.
-      let u = rng.next() * totalWeight;
-      let hour = 0;
-      while (hour < 23 && u >= weights[hour]!) u -= weights[hour++]!;
-      let ts = dayStart + hour * HOUR + Math.floor(rng.next() * HOUR);
-      if (ts >= o.endMs) ts = o.endMs - 1 - Math.floor(rng.next() * HOUR);
-      const user = picker.pick(rng.next()).psid;
-      const length = Math.min(left, 1 + Math.floor(rng.exponential(1.6)));
-      for (let i = 0; i < length; i++) {
-        const position = i === 0 ? 'first' : i === length - 1 ? 'last' : 'middle';
-        const roll = rng.next();
-        const kind =
-          roll < 0.05 && i === 0
-            ? 'postback'
-            : roll < 0.12
-              ? 'quick_reply'
-              : roll < 0.18
-                ? 'attachment'
-                : 'text';
-        const failed = rng.chance(0.015);
-        batch.mid.push(`hist_${o.seed}_${seq++}`);
-        batch.user.push(user);
-        batch.kind.push(kind);
-        const text =
-          kind === 'attachment' ? '[image]' : kind === 'postback' ? 'Get Started' : userText(rng, position);
-        const reply = failed
-          ? 'Sorry, I cannot answer right now. Please try again in a moment.'
-          : rng.pick(PAGE_REPLIES);
-        batch.text.push(text);
-        batch.reply.push(reply);
-        const usage = historyGenAi(genAiRng, text, reply, d / Math.max(1, o.days));
-        batch.model.push(usage.model);
-        batch.modelVersion.push(usage.model_version ?? usage.model);
-        batch.inputTokens.push(usage.input_tokens);
-        batch.cachedTokens.push(usage.cached_tokens);
-        batch.outputTokens.push(usage.output_tokens);
-        batch.reasoningTokens.push(usage.reasoning_tokens);
-        batch.finishReason.push(usage.finish_reason);
-        batch.blockReason.push(usage.block_reason);
-        batch.costUsd.push(historyCost(prices, usage));
-        batch.ts.push(ts);
-        batch.rt.push(failed ? 4000 + rng.next() * 8000 : responseTime(rng));
-        batch.status.push(failed ? 'failed' : 'replied');
-        batch.error.push(
-          failed ? 'send: Graph API 613: (#613) Calls to this api have exceeded the rate limit.' : null,
-        );
-        firstSeen.set(user, Math.min(firstSeen.get(user) ?? ts, ts));
-        lastSeen.set(user, Math.max(lastSeen.get(user) ?? ts, ts));
-        ts += 5_000 + Math.floor(rng.next() * 115_000);
-        if (batch.size >= o.batchSize) await flush();
+  try {
+    for (let d = 0; d < o.days; d++) {
+      const dayStart = startMs + d * DAY;
+      const weights = Array.from({ length: 24 }, (_, h) =>
+        rhythmFactor(dayStart + h * HOUR + HOUR / 2, o.tz),
+      );
+      const totalWeight = weights.reduce((a, b) => a + b, 0);
+      let left = volumes[d]!;
+      while (left > 0) {
+        // A session: 1-6 messages from one user, a few seconds to two minutes apart.
+        let u = rng.next() * totalWeight;
+        let hour = 0;
+        while (hour < 23 && u >= weights[hour]!) u -= weights[hour++]!;
+        let ts = dayStart + hour * HOUR + Math.floor(rng.next() * HOUR);
+        if (ts >= o.endMs) ts = o.endMs - 1 - Math.floor(rng.next() * HOUR);
+        const user = picker.pick(rng.next()).psid;
+        const length = Math.min(left, 1 + Math.floor(rng.exponential(1.6)));
+        for (let i = 0; i < length; i++) {
+          const position = i === 0 ? 'first' : i === length - 1 ? 'last' : 'middle';
+          const roll = rng.next();
+          const kind =
+            roll < 0.05 && i === 0
+              ? 'postback'
+              : roll < 0.12
+                ? 'quick_reply'
+                : roll < 0.18
+                  ? 'attachment'
+                  : 'text';
+          const failed = rng.chance(0.015);
+          const person = names.get(user)!;
+          const messageText =
+            kind === 'attachment' ? '[image]' : kind === 'postback' ? 'Get Started' : userText(rng, position);
+          const replyText = failed
+            ? 'Sorry, I cannot answer right now. Please try again in a moment.'
+            : rng.pick(PAGE_REPLIES);
+          const usage = historyGenAi(genAiRng, messageText, replyText, d / Math.max(1, o.days));
+          const costUsd = historyCost(prices, usage);
+          const rt = failed ? 4000 + rng.next() * 8000 : responseTime(rng);
+          batch.push({
+            mid: `hist_${o.seed}_${seq++}`,
+            facebookId: user,
+            firstName: person.firstName,
+            lastName: person.lastName,
+            kind,
+            messageText,
+            replyText,
+            ts,
+            responseTimeMs: rt,
+            generateMs: rt * 0.7,
+            sendMs: rt * 0.25,
+            status: failed ? 'failed' : 'replied',
+            error: failed
+              ? 'send: Graph API 613: (#613) Calls to this api have exceeded the rate limit.'
+              : null,
+            instanceId: o.instanceId,
+            model: usage.model,
+            modelVersion: usage.model_version ?? usage.model,
+            inputTokens: usage.input_tokens,
+            cachedTokens: usage.cached_tokens,
+            outputTokens: usage.output_tokens,
+            reasoningTokens: usage.reasoning_tokens,
+            finishReason: usage.finish_reason,
+            blockReason: usage.block_reason,
+            costUsd,
+            priceVersion: costUsd === null ? null : (prices?.version ?? null),
+          });
+          users.add(user);
+          ts += 5_000 + Math.floor(rng.next() * 115_000);
+          if (batch.length >= o.batchSize) await flush();
+        }
+        left -= length;
       }
-      left -= length;
     }
+    await flush();
+    await flush();
+    // The rollups, set-wise, once everything is in (then statistics for the loaded tables).
+    bulk = await loader.finish();
+  } finally {
+    loader.release();
   }
-  await flush();
-  await folding;
-  await foldAll();
-  // Millions of queue rows came and went: reclaim them now rather than at the next autovacuum.
-  await db.query('VACUUM ANALYZE rollup_queue');
-
-  const ids = [...firstSeen.keys()];
-  await db.query(
-    `UPDATE users u SET first_seen = least(u.first_seen, to_timestamp(x.f / 1000.0)),
-                        last_interaction = greatest(u.last_interaction, to_timestamp(x.l / 1000.0))
-       FROM unnest($1::text[], $2::float8[], $3::float8[]) AS x(id, f, l)
-      WHERE u.facebook_id = x.id`,
-    [ids, ids.map((i) => firstSeen.get(i)!), ids.map((i) => lastSeen.get(i)!)],
-  );
-  // Users of the population who never wrote in this window are removed again.
-  await db.query(
-    `DELETE FROM users u WHERE u.facebook_id = ANY ($1::text[])
-        AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.facebook_id = u.facebook_id)`,
-    [population.map((p) => p.psid)],
-  );
-  // Statistics for what was just bulk-loaded, so analytics plans are right from the first query
-  // (autovacuum would analyze these tables only later).
-  await db.query('ANALYZE conversations, users, rollup_slots, rollup_user_periods, rollup_period_totals');
-  return { messages: inserted, users: ids.length, ms: performance.now() - started };
+  return { messages: inserted, users: users.size, ms: performance.now() - started, bulk: bulk! };
 }
 
 export { nameForPsid };

@@ -38,6 +38,15 @@ export function neutralise(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/**
+ * What `neutralise` undoes when a CSV export is read back (`npm run import`): the apostrophe
+ * before a cell that would start a formula. (A stored text that itself began with an apostrophe
+ * before such a trigger reads back without it: CSV cannot tell the two apart; JSON is exact.)
+ */
+export function unneutralise(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
 export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   const format = (q.format ?? 'csv') as string;
   if (format !== 'csv' && format !== 'json')
@@ -66,7 +75,8 @@ const GEN_AI_COLUMNS = [
   'price_version',
 ] as const;
 
-const MESSAGE_COLUMNS = [
+/** Columns of a messages export, in order (`mid`, Meta's message id, is the key `npm run import` dedupes on). */
+export const MESSAGE_COLUMNS = [
   'id',
   'timestamp',
   'user_id',
@@ -78,6 +88,7 @@ const MESSAGE_COLUMNS = [
   'status',
   'instance_id',
   ...GEN_AI_COLUMNS,
+  'mid',
 ] as const;
 
 const METRIC_COLUMNS = [
@@ -134,6 +145,7 @@ async function* messageRows(db: Db, req: ExportRequest): AsyncGenerator<Row[]> {
       block_reason: r.block_reason,
       cost_usd: r.cost_usd,
       price_version: r.price_version,
+      mid: r.mid,
     }));
     const last = page.at(-1)!;
     after = { tsUs: last.ts_us, id: last.id };

@@ -30,6 +30,7 @@ export interface ExportConversationRow {
   block_reason: string | null;
   cost_usd: number | null;
   price_version: string | null;
+  mid: string;
 }
 
 /**
@@ -54,7 +55,7 @@ export async function getConversationsPage(
             c.facebook_id AS user_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS user_name,
             c.kind, c.message_text, c.reply_text, c.response_time_ms, c.status, c.error, c.instance_id,
             c.model, c.model_version, c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens,
-            c.finish_reason, c.block_reason, c.cost_usd, c.price_version
+            c.finish_reason, c.block_reason, c.cost_usd, c.price_version, c.mid
        FROM conversations c JOIN users u ON u.facebook_id = c.facebook_id
       WHERE ${where.join(' AND ')}
       ORDER BY c."timestamp", c.id

@@ -1,0 +1,408 @@
+import { pipeline } from 'node:stream/promises';
+import { type Db, type DbClient, foldRollupQueue, LOCKS } from '@botpulse/db';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/**
+ * One conversation to load in bulk: the stored fields of a `conversations` row, plus the user's
+ * name (the `users` row is created or completed from it, as the bot does from a profile).
+ */
+export interface BulkRow {
+  mid: string;
+  facebookId: string;
+  firstName: string | null;
+  lastName: string | null;
+  kind: string;
+  messageText: string | null;
+  replyText: string | null;
+  /** Meta's event time, ms since the epoch */
+  ts: number;
+  responseTimeMs: number;
+  generateMs: number | null;
+  sendMs: number | null;
+  status: string;
+  error: string | null;
+  instanceId: string;
+  /** Gemini usage and cost (DESIGN.md "Gemini usage and cost"; all null for a rule reply) */
+  model: string | null;
+  modelVersion: string | null;
+  inputTokens: number | null;
+  cachedTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  finishReason: string | null;
+  blockReason: string | null;
+  /** USD, as a number or its decimal text (an export's text is kept exactly) */
+  costUsd: number | string | null;
+  priceVersion: string | null;
+}
+
+export type BulkMethod = 'copy' | 'insert';
+
+/**
+ * How the secondary indexes of `conversations` are kept: updated row by row as chunks go in
+ * ('keep'), or — into an empty table — dropped, the whole load done in one transaction and the
+ * indexes built once at the end ('rebuild': the way PostgreSQL's "Populating a Database" advises;
+ * conversations stay locked meanwhile). 'auto': 'rebuild' when `conversations` is empty and the
+ * server takes COPY (never on the embedded database, whose one session every client shares).
+ */
+export type IndexMode = 'auto' | 'keep' | 'rebuild';
+
+export interface BulkTotals {
+  /** rows handed to the loader */
+  rows: number;
+  /** rows that became new conversations (the others' `mid` was already stored) */
+  inserted: number;
+  /** users created */
+  newUsers: number;
+  method: BulkMethod;
+  /** whether the indexes were dropped and built once at the end */
+  rebuiltIndexes: boolean;
+  /** where the time went, ms: staging (COPY), moving into the tables, building indexes, rollups */
+  timings: { stage: number; move: number; indexes: number; rollups: number };
+}
+
+/** The staged columns, in the order of COPY and of the unnest() arrays. */
+const COLUMNS = [
+  'n',
+  'mid',
+  'facebook_id',
+  'first_name',
+  'last_name',
+  'kind',
+  'message_text',
+  'reply_text',
+  'ts',
+  'rt',
+  'gen',
+  'send',
+  'status',
+  'error',
+  'instance_id',
+  'model',
+  'model_version',
+  'input_tokens',
+  'cached_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'finish_reason',
+  'block_reason',
+  'cost_usd',
+  'price_version',
+] as const;
+const TYPES = [
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'int',
+  'int',
+  'int',
+  'text',
+  'text',
+  'numeric',
+  'text',
+] as const;
+
+const STAGING = 'botpulse_bulk_staging';
+
+/**
+ * From the staged rows `s` to the tables, in one statement (one snapshot, as store_conversations()
+ * does): users created or completed (first/last seen widened; a stored name is kept), then the
+ * conversations in time order, a `mid` already stored skipped. The feed lock is taken first, as
+ * every writer of conversations does, so ids grow in commit order.
+ */
+function moveSql(source: string): string {
+  return `WITH s AS MATERIALIZED (${source}),
+     u AS (
+       INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
+                               last_interaction)
+       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
+              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
+              CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
+              to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
+         FROM s GROUP BY facebook_id ORDER BY facebook_id
+       ON CONFLICT (facebook_id) DO UPDATE SET
+         first_name = coalesce(t.first_name, EXCLUDED.first_name),
+         last_name = coalesce(t.last_name, EXCLUDED.last_name),
+         profile_fetched_at = coalesce(t.profile_fetched_at, EXCLUDED.profile_fetched_at),
+         first_seen = least(t.first_seen, EXCLUDED.first_seen),
+         last_interaction = greatest(t.last_interaction, EXCLUDED.last_interaction)
+       RETURNING (xmax = 0) AS inserted
+     ),
+     c AS (
+       INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                  processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id,
+                                 model, model_version, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
+                                 finish_reason, block_reason, cost_usd, price_version)
+       SELECT mid, facebook_id, kind, message_text, reply_text, to_timestamp(ts / 1000.0),
+              to_timestamp(ts / 1000.0), to_timestamp((ts + rt) / 1000.0), rt, gen, send, status, error, instance_id,
+              model, model_version, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
+              finish_reason, block_reason, cost_usd, price_version
+         FROM s ORDER BY ts, n
+       ON CONFLICT (mid) DO NOTHING
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM c) AS inserted, (SELECT count(*) FILTER (WHERE inserted) FROM u) AS new_users`;
+}
+
+const COPY_SOURCE = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING}`;
+const UNNEST_SOURCE = `SELECT * FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS x(${COLUMNS.join(', ')})`;
+
+/** COPY text format: backslash, tab, line breaks escaped; NULL as \N. */
+function copyText(v: string | null): string {
+  if (v === null) return '\\N';
+  return /[\\\t\n\r]/.test(v)
+    ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : v;
+}
+function copyNumber(v: number | string | null): string {
+  return v === null ? '\\N' : String(v);
+}
+
+/** True when the server refused COPY FROM STDIN (the embedded database does, SQLSTATE 0A000). */
+function isCopyRefused(err: unknown): boolean {
+  return (err as { code?: string }).code === '0A000';
+}
+
+/**
+ * Loads conversations in chunks, on one connection, each chunk in its own transaction: with
+ * `COPY` into a temporary staging table where the server takes it, else (the embedded database)
+ * with one INSERT … SELECT FROM unnest(…) per chunk; then, from the staged rows, users and
+ * conversations in one set-wise statement (`mid` already stored: skipped). `finish()` folds what was
+ * loaded into the analytics rollups, set-wise, in large batches after the load.
+ */
+export class BulkLoader {
+  private client: DbClient | undefined;
+  private method: BulkMethod | undefined;
+  /** rebuild mode: the dropped indexes' definitions (the one transaction is open) */
+  private dropped: string[] | undefined;
+  private readonly totals = { rows: 0, inserted: 0, newUsers: 0 };
+  private readonly timings = { stage: 0, move: 0, indexes: 0, rollups: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { method?: BulkMethod; indexes?: IndexMode } = {},
+  ) {}
+
+  /** Conversations stored so far (committed). */
+  get inserted(): number {
+    return this.totals.inserted;
+  }
+
+  /** How rows go in: 'copy' where the server accepts COPY FROM STDIN, else 'insert'. */
+  async open(): Promise<BulkMethod> {
+    if (this.method) return this.method;
+    this.client = await this.db.connect();
+    this.client.on('error', () => {});
+    this.method = this.options.method ?? (await this.probeCopy());
+    const mode = this.options.indexes ?? 'auto';
+    if (mode === 'rebuild' || (mode === 'auto' && this.method === 'copy' && (await this.isEmpty())))
+      await this.dropIndexes();
+    return this.method;
+  }
+
+  private async isEmpty(): Promise<boolean> {
+    const { rows } = await this.client!.query<{ empty: boolean }>(
+      'SELECT NOT EXISTS (SELECT 1 FROM conversations) AS empty',
+    );
+    return rows[0]!.empty;
+  }
+
+  /**
+   * Rebuild mode: one transaction for the whole load, with the feed lock, and every index of
+   * `conversations` but the keys dropped (their definitions kept to build them again in finish();
+   * a failure rolls back, indexes included).
+   */
+  private async dropIndexes(): Promise<void> {
+    const client = this.client!;
+    await client.query('BEGIN');
+    try {
+      await this.dropIndexesInTransaction(client);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  private async dropIndexesInTransaction(client: DbClient): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
+    const { rows } = await client.query<{ name: string; def: string }>(
+      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+         FROM pg_index i
+        WHERE i.indrelid = 'conversations'::regclass AND NOT i.indisunique AND NOT i.indisprimary
+        ORDER BY 1`,
+    );
+    for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
+    this.dropped = rows.map((r) => r.def);
+  }
+
+  private async probeCopy(): Promise<BulkMethod> {
+    const client = this.client!;
+    try {
+      await client.query(
+        `CREATE TEMP TABLE IF NOT EXISTS ${STAGING} (${COLUMNS.map((c, i) => `${c} ${TYPES[i]}`).join(', ')})`,
+      );
+      await pipeline(
+        (async function* () {})(),
+        client.query(copyFrom(`COPY ${STAGING} (${COLUMNS.join(', ')}) FROM STDIN`)),
+      );
+      return 'copy';
+    } catch (err) {
+      if (isCopyRefused(err)) return 'insert';
+      throw err;
+    }
+  }
+
+  /** Loads one chunk (committed when this resolves); returns how many rows were new. */
+  async load(rows: readonly BulkRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const method = await this.open();
+    const client = this.client!;
+    const own = this.dropped === undefined;
+    if (own) await client.query('BEGIN');
+    else await client.query('SAVEPOINT chunk');
+    try {
+      let result: { inserted: number; new_users: number };
+      const t0 = performance.now();
+      if (method === 'copy') {
+        await client.query(`TRUNCATE ${STAGING}`);
+        await pipeline(
+          (async function* () {
+            let buf = '';
+            for (let i = 0; i < rows.length; i++) {
+              const r = rows[i]!;
+              buf += `${i}\t${copyText(r.mid)}\t${copyText(r.facebookId)}\t${copyText(r.firstName)}\t${copyText(r.lastName)}\t${copyText(r.kind)}\t${copyText(r.messageText)}\t${copyText(r.replyText)}\t${r.ts}\t${r.responseTimeMs}\t${copyNumber(r.generateMs)}\t${copyNumber(r.sendMs)}\t${copyText(r.status)}\t${copyText(r.error)}\t${copyText(r.instanceId)}\t${copyText(r.model)}\t${copyText(r.modelVersion)}\t${copyNumber(r.inputTokens)}\t${copyNumber(r.cachedTokens)}\t${copyNumber(r.outputTokens)}\t${copyNumber(r.reasoningTokens)}\t${copyText(r.finishReason)}\t${copyText(r.blockReason)}\t${copyNumber(r.costUsd)}\t${copyText(r.priceVersion)}\n`;
+              if (buf.length > 1 << 20) {
+                yield buf;
+                buf = '';
+              }
+            }
+            if (buf) yield buf;
+          })(),
+          client.query(copyFrom(`COPY ${STAGING} (${COLUMNS.join(', ')}) FROM STDIN`)),
+        );
+        this.timings.stage += performance.now() - t0;
+        if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
+        ({
+          rows: [result],
+        } = (await client.query(moveSql(COPY_SOURCE))) as unknown as { rows: [typeof result] });
+      } else {
+        if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
+        ({
+          rows: [result],
+        } = (await client.query(moveSql(UNNEST_SOURCE), [
+          rows.map((_, i) => i),
+          rows.map((r) => r.mid),
+          rows.map((r) => r.facebookId),
+          rows.map((r) => r.firstName),
+          rows.map((r) => r.lastName),
+          rows.map((r) => r.kind),
+          rows.map((r) => r.messageText),
+          rows.map((r) => r.replyText),
+          rows.map((r) => r.ts),
+          rows.map((r) => r.responseTimeMs),
+          rows.map((r) => r.generateMs),
+          rows.map((r) => r.sendMs),
+          rows.map((r) => r.status),
+          rows.map((r) => r.error),
+          rows.map((r) => r.instanceId),
+          rows.map((r) => r.model),
+          rows.map((r) => r.modelVersion),
+          rows.map((r) => r.inputTokens),
+          rows.map((r) => r.cachedTokens),
+          rows.map((r) => r.outputTokens),
+          rows.map((r) => r.reasoningTokens),
+          rows.map((r) => r.finishReason),
+          rows.map((r) => r.blockReason),
+          rows.map((r) => (r.costUsd === null ? null : String(r.costUsd))),
+          rows.map((r) => r.priceVersion),
+        ])) as unknown as { rows: [typeof result] });
+      }
+      await client.query(own ? 'COMMIT' : 'RELEASE SAVEPOINT chunk');
+      this.timings.move += performance.now() - t0;
+      this.totals.rows += rows.length;
+      this.totals.inserted += result.inserted;
+      this.totals.newUsers += result.new_users;
+      return result.inserted;
+    } catch (err) {
+      // Rebuild mode: the whole load is one transaction, and a failure undoes all of it.
+      await client.query('ROLLBACK').catch(() => {});
+      if (!own) this.totals.inserted = this.totals.newUsers = this.totals.rows = 0;
+      this.dropped = undefined;
+      this.release(true);
+      throw err;
+    }
+  }
+
+  /**
+   * Folds everything the load queued into the rollups, set-wise in batches of `batch` rows (the
+   * same fold the admin's rollup worker runs), then refreshes the planner's statistics.
+   */
+  async finish(batch = 250_000, onFold: (folded: number) => void = () => {}): Promise<BulkTotals> {
+    const rebuiltIndexes = this.dropped !== undefined;
+    const t0 = performance.now();
+    if (this.dropped) {
+      const client = this.client!;
+      try {
+        // GIN (the search trigrams) builds much faster with room to sort.
+        await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
+        for (const def of this.dropped) await client.query(def);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        this.totals.inserted = this.totals.newUsers = this.totals.rows = 0;
+        this.release(true);
+        throw err;
+      } finally {
+        this.dropped = undefined;
+      }
+    }
+    this.release();
+    const t1 = performance.now();
+    this.timings.indexes = t1 - t0;
+    let folded = 0;
+    for (
+      let n = await foldRollupQueue(this.db, batch, true);
+      n > 0;
+      n = await foldRollupQueue(this.db, batch, true)
+    ) {
+      folded += n;
+      onFold(folded);
+    }
+    if (this.totals.inserted > 0) {
+      // Many queue rows came and went: reclaim them now rather than at the next autovacuum, and give
+      // the planner statistics for what was just loaded.
+      await this.db.query('VACUUM ANALYZE rollup_queue');
+      await this.db.query(
+        'ANALYZE conversations, users, rollup_slots, rollup_user_periods, rollup_period_totals',
+      );
+    }
+    this.timings.rollups = performance.now() - t1;
+    this.timings.move -= this.timings.stage;
+    return { ...this.totals, method: this.method ?? 'insert', rebuiltIndexes, timings: { ...this.timings } };
+  }
+
+  /**
+   * Gives the connection back (finish() does it; call it when abandoning a load: an open rebuild
+   * transaction is then rolled back with the connection).
+   */
+  release(destroy = false): void {
+    this.client?.release(destroy || this.dropped !== undefined);
+    this.client = undefined;
+    this.dropped = undefined;
+  }
+}
