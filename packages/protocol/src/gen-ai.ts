@@ -50,6 +50,20 @@ export interface GenAiUsage {
   price_version: string | null;
 }
 
+/** The stored Gemini fields, in the order the export and the bulk loader carry them. */
+export const GEN_AI_FIELDS = [
+  'model',
+  'model_version',
+  'input_tokens',
+  'cached_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'finish_reason',
+  'block_reason',
+  'cost_usd',
+  'price_version',
+] as const satisfies ReadonlyArray<keyof GenAiUsage>;
+
 /** `gen_ai` in `GET /debug/metrics`: since the instance started, rebuilt from rows on restart. */
 export interface GenAiTotals {
   requests: number;

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { type Db, type DbClient, foldRollupQueue, LOCKS } from '@botpulse/db';
+import { GEN_AI_FIELDS } from '@botpulse/protocol';
 import { from as copyFrom } from 'pg-copy-streams';
 
 /**
@@ -78,16 +79,7 @@ const COLUMNS = [
   'status',
   'error',
   'instance_id',
-  'model',
-  'model_version',
-  'input_tokens',
-  'cached_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'finish_reason',
-  'block_reason',
-  'cost_usd',
-  'price_version',
+  ...GEN_AI_FIELDS,
 ] as const;
 const TYPES = [
   'int',

@@ -5,6 +5,7 @@ import {
   getConversationsPage,
   getMetricsPage,
 } from '@botpulse/db';
+import { GEN_AI_FIELDS } from '@botpulse/protocol';
 import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { type AnalyticsRange, ParamError, parseRange } from '../analytics/params';
@@ -61,19 +62,6 @@ export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   return { format, type, range, filter: parsed?.filter ?? null, filename };
 }
 
-/** The stored Gemini fields (DESIGN.md "Gemini usage and cost"), empty for a rule reply. */
-const GEN_AI_COLUMNS = [
-  'model',
-  'model_version',
-  'input_tokens',
-  'cached_tokens',
-  'output_tokens',
-  'reasoning_tokens',
-  'finish_reason',
-  'block_reason',
-  'cost_usd',
-  'price_version',
-] as const;
 
 /** Columns of a messages export, in order (`mid`, Meta's message id, is the key `npm run import` dedupes on). */
 export const MESSAGE_COLUMNS = [
@@ -87,7 +75,7 @@ export const MESSAGE_COLUMNS = [
   'response_time_ms',
   'status',
   'instance_id',
-  ...GEN_AI_COLUMNS,
+  ...GEN_AI_FIELDS,
   'mid',
 ] as const;
 
