@@ -62,7 +62,6 @@ export function parseExportRequest(q: Record<string, unknown>): ExportRequest {
   return { format, type, range, filter: parsed?.filter ?? null, filename };
 }
 
-
 /** Columns of a messages export, in order (`mid`, Meta's message id, is the key `npm run import` dedupes on). */
 export const MESSAGE_COLUMNS = [
   'id',
