@@ -10,13 +10,13 @@ import { p } from '../lib/stats';
 const TZ = 'America/New_York';
 
 /**
- * The conversation explorer (issue #17) over 10M stored messages (--quick: 100k), through HTTP
+ * The conversation explorer (issue #17) over 10M stored messages (--quick: 50k), through HTTP
  * against the real admin: the first page of a word in ~1 % of rows over 90 days, a rare word, page
  * 50, a person's transcript, status=failed over 90 days, and the search index against the table.
  * The words are picked from the generated texts themselves (a sample of rows).
  */
 export async function benchExplorer(databaseUrl: string, quick: boolean): Promise<Results> {
-  const total = quick ? 100_000 : 10_000_000;
+  const total = quick ? 50_000 : 10_000_000;
   const days = quick ? 120 : 365;
   const db = createPool(databaseUrl, { max: 4 });
   let common = '';

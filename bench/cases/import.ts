@@ -17,10 +17,10 @@ import { endProgress, progress } from '../lib/report';
  * exported as CSV by the admin's export code, then `npm run import` of that file into an empty
  * database against a plain `COPY` of the same file into an unindexed table of the same columns, on
  * the same server in the same run (the COPY is timed before and after the import; their mean is the
- * baseline). 1M rows (--quick: 50k).
+ * baseline). 1M rows (--quick: 25k).
  */
 export async function benchImport(databaseUrl: string, quick: boolean): Promise<Results> {
-  const total = quick ? 50_000 : 1_000_000;
+  const total = quick ? 25_000 : 1_000_000;
   const days = quick ? 30 : 180;
   const dir = await mkdtemp(join(tmpdir(), 'botpulse-bench-import-'));
   const file = join(dir, 'export.csv');

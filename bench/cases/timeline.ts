@@ -13,11 +13,11 @@ const TZ = 'America/New_York';
 
 /**
  * `/api/analytics/timeline`, daily, 90 days with its previous 90 days, in a DST zone, over 10M stored
- * messages (--quick: 200k) — through HTTP against the real admin — against the same answer from a
+ * messages (--quick: 100k) — through HTTP against the real admin — against the same answer from a
  * plain GROUP BY over the raw rows, in the same run.
  */
 export async function benchTimeline(databaseUrl: string, quick: boolean): Promise<Results> {
-  const total = quick ? 200_000 : 10_000_000;
+  const total = quick ? 100_000 : 10_000_000;
   const days = quick ? 120 : 365;
   const db = createPool(databaseUrl, { max: 4 });
   try {
