@@ -1,0 +1,148 @@
+import { GEN_AI_FIELDS } from '@botpulse/protocol';
+
+// The staging format of the bulk loader: its columns and types, COPY's text encoding, and the
+// one statement that moves staged rows into `users` and `conversations`.
+
+/**
+ * One conversation to load in bulk: the stored fields of a `conversations` row, plus the user's
+ * name (the `users` row is created or completed from it, as the bot does from a profile).
+ */
+export interface BulkRow {
+  mid: string;
+  facebookId: string;
+  firstName: string | null;
+  lastName: string | null;
+  kind: string;
+  messageText: string | null;
+  replyText: string | null;
+  /** Meta's event time, ms since the epoch */
+  ts: number;
+  responseTimeMs: number;
+  generateMs: number | null;
+  sendMs: number | null;
+  status: string;
+  error: string | null;
+  instanceId: string;
+  /** Gemini usage and cost (DESIGN.md "Gemini usage and cost"; all null for a rule reply) */
+  model: string | null;
+  modelVersion: string | null;
+  inputTokens: number | null;
+  cachedTokens: number | null;
+  outputTokens: number | null;
+  reasoningTokens: number | null;
+  finishReason: string | null;
+  blockReason: string | null;
+  /** USD, as a number or its decimal text (an export's text is kept exactly) */
+  costUsd: number | string | null;
+  priceVersion: string | null;
+}
+
+/** The staged columns, in the order of COPY and of the unnest() arrays. */
+export const COLUMNS = [
+  'n',
+  'mid',
+  'facebook_id',
+  'first_name',
+  'last_name',
+  'kind',
+  'message_text',
+  'reply_text',
+  'ts',
+  'rt',
+  'gen',
+  'send',
+  'status',
+  'error',
+  'instance_id',
+  ...GEN_AI_FIELDS,
+] as const;
+export const TYPES = [
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'float8',
+  'float8',
+  'float8',
+  'float8',
+  'text',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'int',
+  'int',
+  'int',
+  'text',
+  'text',
+  'numeric',
+  'text',
+] as const;
+
+export const STAGING = 'botpulse_bulk_staging';
+
+/**
+ * From the staged rows `s` to the tables, in one statement (one snapshot, as store_conversations()
+ * does): users created or completed (first/last seen widened; a stored name is kept), then the
+ * conversations in time order, a `mid` already stored skipped. The feed lock is taken first, as
+ * every writer of conversations does, so ids grow in commit order.
+ */
+export function moveSql(source: string): string {
+  return `WITH s AS MATERIALIZED (${source}),
+     u AS (
+       INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
+                               last_interaction)
+       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
+              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
+              CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
+              to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
+         FROM s GROUP BY facebook_id ORDER BY facebook_id
+       ON CONFLICT (facebook_id) DO UPDATE SET
+         first_name = coalesce(t.first_name, EXCLUDED.first_name),
+         last_name = coalesce(t.last_name, EXCLUDED.last_name),
+         profile_fetched_at = coalesce(t.profile_fetched_at, EXCLUDED.profile_fetched_at),
+         first_seen = least(t.first_seen, EXCLUDED.first_seen),
+         last_interaction = greatest(t.last_interaction, EXCLUDED.last_interaction)
+       RETURNING (xmax = 0) AS inserted
+     ),
+     c AS (
+       INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
+                                  processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id,
+                                 model, model_version, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
+                                 finish_reason, block_reason, cost_usd, price_version)
+       SELECT mid, facebook_id, kind, message_text, reply_text, to_timestamp(ts / 1000.0),
+              to_timestamp(ts / 1000.0), to_timestamp((ts + rt) / 1000.0), rt, gen, send, status, error, instance_id,
+              model, model_version, input_tokens, cached_tokens, output_tokens, reasoning_tokens,
+              finish_reason, block_reason, cost_usd, price_version
+         FROM s ORDER BY ts, n
+       ON CONFLICT (mid) DO NOTHING
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM c) AS inserted, (SELECT count(*) FILTER (WHERE inserted) FROM u) AS new_users`;
+}
+
+export const COPY_SOURCE = `SELECT ${COLUMNS.join(', ')} FROM ${STAGING}`;
+/** COPY into the staging table, the columns in order. */
+export const COPY_IN = `COPY ${STAGING} (${COLUMNS.join(', ')}) FROM STDIN`;
+export const UNNEST_SOURCE = `SELECT * FROM unnest(${TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS x(${COLUMNS.join(', ')})`;
+
+/** COPY text format: backslash, tab, line breaks escaped; NULL as \N. */
+export function copyText(v: string | null): string {
+  if (v === null) return '\\N';
+  return /[\\\t\n\r]/.test(v)
+    ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : v;
+}
+export function copyNumber(v: number | string | null): string {
+  return v === null ? '\\N' : String(v);
+}
+
+/** True when the server refused COPY FROM STDIN (the embedded database does, SQLSTATE 0A000). */
+export function isCopyRefused(err: unknown): boolean {
+  return (err as { code?: string }).code === '0A000';
+}
