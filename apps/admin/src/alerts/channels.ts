@@ -127,6 +127,16 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+type EnvChannel = { id: string; type: AlertChannelType; name: string; config: AlertChannelConfig };
+
+/** The URL-configured channels the environment can name: the env key, the type and the variable. */
+const ENV_URL_CHANNELS = [
+  ['webhookUrl', 'webhook', 'Webhook (ALERT_WEBHOOK_URL)'],
+  ['slackUrl', 'slack', 'Slack (ALERT_SLACK_WEBHOOK_URL)'],
+  ['discordUrl', 'discord', 'Discord (ALERT_DISCORD_WEBHOOK_URL)'],
+  ['teamsUrl', 'teams', 'Teams (ALERT_TEAMS_WEBHOOK_URL)'],
+] as const;
+
 /** Channels named by the environment (ALERT_*, SMTP_URL), with stable ids so restarts update them. */
 export function envChannels(env: {
   webhookUrl?: string;
@@ -134,36 +144,12 @@ export function envChannels(env: {
   discordUrl?: string;
   teamsUrl?: string;
   emailTo?: string;
-}): Array<{ id: string; type: AlertChannelType; name: string; config: AlertChannelConfig }> {
-  const out: Array<{ id: string; type: AlertChannelType; name: string; config: AlertChannelConfig }> = [];
-  if (env.webhookUrl)
-    out.push({
-      id: 'env-webhook',
-      type: 'webhook',
-      name: 'Webhook (ALERT_WEBHOOK_URL)',
-      config: { url: env.webhookUrl },
-    });
-  if (env.slackUrl)
-    out.push({
-      id: 'env-slack',
-      type: 'slack',
-      name: 'Slack (ALERT_SLACK_WEBHOOK_URL)',
-      config: { url: env.slackUrl },
-    });
-  if (env.discordUrl)
-    out.push({
-      id: 'env-discord',
-      type: 'discord',
-      name: 'Discord (ALERT_DISCORD_WEBHOOK_URL)',
-      config: { url: env.discordUrl },
-    });
-  if (env.teamsUrl)
-    out.push({
-      id: 'env-teams',
-      type: 'teams',
-      name: 'Teams (ALERT_TEAMS_WEBHOOK_URL)',
-      config: { url: env.teamsUrl },
-    });
+}): EnvChannel[] {
+  const out: EnvChannel[] = [];
+  for (const [key, type, name] of ENV_URL_CHANNELS) {
+    const url = env[key];
+    if (url) out.push({ id: `env-${type}`, type, name, config: { url } });
+  }
   if (env.emailTo)
     out.push({
       id: 'env-email',
