@@ -370,11 +370,14 @@ describe('webhook fuzz', () => {
       ),
     );
     expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    // Each sender is answered on its own: the good ones may all be done before the two poison
+    // messages that are kept, so wait for all twelve (10 good, NUL, lone surrogate).
     await stack.waitFor(
       async () =>
-        (await count(stack, 'SELECT count(*) AS n FROM conversations WHERE mid = ANY ($1)', [goodMids])) ===
-        10,
-      'the good messages to be answered',
+        (await count(stack, 'SELECT count(*) AS n FROM conversations WHERE mid = ANY ($1)', [
+          [...goodMids, ...poisonMids],
+        ])) === 12,
+      'the good messages and the two cleaned ones to be answered',
       30_000,
     );
     const { rows } = await stack.db.query<{ mid: string; message_text: string }>(
