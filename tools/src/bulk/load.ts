@@ -21,6 +21,13 @@ export type { BulkRow } from './staging';
 export type BulkMethod = 'copy' | 'insert';
 
 /**
+ * work_mem of the bulk transactions on a PostgreSQL server (the default 4 MB sends the set-wise
+ * statements' sorts and hashes of a 50k chunk, and the fold's of 250k rows, to disk). The embedded
+ * database keeps its own: its memory is the admin's and the bot's too.
+ */
+const BULK_WORK_MEM = '256MB';
+
+/**
  * How the secondary indexes of `conversations` are kept: updated row by row as chunks go in
  * ('keep'), or — into an empty table — dropped, the whole load done in one transaction and the
  * indexes built once at the end ('rebuild': the way PostgreSQL's "Populating a Database" advises;
@@ -105,6 +112,7 @@ export class BulkLoader {
 
   private async dropIndexesInTransaction(client: DbClient): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
+    await this.raiseWorkMem(client);
     const { rows } = await client.query<{ name: string; def: string }>(
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
          FROM pg_index i
@@ -113,6 +121,12 @@ export class BulkLoader {
     );
     for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
     this.dropped = rows.map((r) => r.def);
+  }
+
+  /** For the open transaction only (SET LOCAL): the connection goes back to the pool as it came. */
+  private async raiseWorkMem(client: DbClient): Promise<void> {
+    if (this.method === 'copy')
+      await client.query(`SELECT set_config('work_mem', $1, true)`, [BULK_WORK_MEM]);
   }
 
   private async probeCopy(): Promise<BulkMethod> {
@@ -135,8 +149,10 @@ export class BulkLoader {
     const method = await this.open();
     const client = this.client!;
     const own = this.dropped === undefined;
-    if (own) await client.query('BEGIN');
-    else await client.query('SAVEPOINT chunk');
+    if (own) {
+      await client.query('BEGIN');
+      await this.raiseWorkMem(client);
+    } else await client.query('SAVEPOINT chunk');
     try {
       let result: { inserted: number; new_users: number };
       const t0 = performance.now();
@@ -237,10 +253,11 @@ export class BulkLoader {
     const t1 = performance.now();
     this.timings.indexes = t1 - t0;
     let folded = 0;
+    const fold = this.method === 'copy' ? { workMem: BULK_WORK_MEM } : {};
     for (
-      let n = await foldRollupQueue(this.db, batch, true);
+      let n = await foldRollupQueue(this.db, batch, true, fold);
       n > 0;
-      n = await foldRollupQueue(this.db, batch, true)
+      n = await foldRollupQueue(this.db, batch, true, fold)
     ) {
       folded += n;
       onFold(folded);

@@ -8,9 +8,15 @@ export const SLOT_ORIGIN = '2001-01-01 00:00:00+00';
  * times, Gemini tokens and cost per slot and model; per ready time zone, who was active in which
  * local day/week/month (rows and bitmaps of dense user numbers, numbering users folded for the
  * first time) and how many.
+ * `workMem` (a bulk load's fold) raises work_mem for this transaction only.
  * Returns how many conversations were folded (0: the queue is empty, or another process holds the lock).
  */
-export async function foldRollupQueue(db: Db, limit: number, wait = false): Promise<number> {
+export async function foldRollupQueue(
+  db: Db,
+  limit: number,
+  wait = false,
+  options: { workMem?: string } = {},
+): Promise<number> {
   return withTransaction(db, async (client) => {
     const { rows: lock } = await client.query<{ ok: boolean }>(
       wait
@@ -21,6 +27,8 @@ export async function foldRollupQueue(db: Db, limit: number, wait = false): Prom
     if (!lock[0]?.ok) {
       return 0;
     }
+    // A bulk fold (hundreds of thousands of rows) sorts and hashes in memory instead of on disk.
+    if (options.workMem) await client.query(`SELECT set_config('work_mem', $1, true)`, [options.workMem]);
     const { rows } = await client.query<{ folded: number }>(
       `WITH q AS (
          DELETE FROM rollup_queue
