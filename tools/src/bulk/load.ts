@@ -7,8 +7,10 @@ import {
   COLUMNS,
   COPY_IN,
   COPY_SOURCE,
+  CREATE_BULK_USERS,
   copyNumber,
   copyText,
+  FINISH_USERS,
   isCopyRefused,
   moveSql,
   STAGING,
@@ -120,6 +122,7 @@ export class BulkLoader {
         ORDER BY 1`,
     );
     for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
+    await client.query(CREATE_BULK_USERS);
     this.dropped = rows.map((r) => r.def);
   }
 
@@ -177,12 +180,12 @@ export class BulkLoader {
         if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
         ({
           rows: [result],
-        } = (await client.query(moveSql(COPY_SOURCE))) as unknown as { rows: [typeof result] });
+        } = (await client.query(moveSql(COPY_SOURCE, !own))) as unknown as { rows: [typeof result] });
       } else {
         if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
         ({
           rows: [result],
-        } = (await client.query(moveSql(UNNEST_SOURCE), [
+        } = (await client.query(moveSql(UNNEST_SOURCE, !own), [
           rows.map((_, i) => i),
           rows.map((r) => r.mid),
           rows.map((r) => r.facebookId),
@@ -237,6 +240,7 @@ export class BulkLoader {
       const client = this.client!;
       try {
         // GIN (the search trigrams) builds much faster with room to sort.
+        await client.query(FINISH_USERS);
         await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
         for (const def of this.dropped) await client.query(def);
         await client.query('COMMIT');

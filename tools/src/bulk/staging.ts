@@ -86,15 +86,11 @@ export const TYPES = [
 
 export const STAGING = 'botpulse_bulk_staging';
 
-/**
- * From the staged rows `s` to the tables, in one statement (one snapshot, as store_conversations()
- * does): users created or completed (first/last seen widened; a stored name is kept), then the
- * conversations in time order, a `mid` already stored skipped. The feed lock is taken first, as
- * every writer of conversations does, so ids grow in commit order.
- */
-export function moveSql(source: string): string {
-  return `WITH s AS MATERIALIZED (${source}),
-     u AS (
+/** Rebuild mode: what the chunks said of each user, one row per user and chunk (a temporary table). */
+export const BULK_USERS = 'botpulse_bulk_users';
+
+/** Users created or completed, chunk by chunk (first/last seen widened; a stored name is kept). */
+const UPSERT_USERS = `u AS (
        INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
                                last_interaction)
        SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
@@ -109,7 +105,62 @@ export function moveSql(source: string): string {
          first_seen = least(t.first_seen, EXCLUDED.first_seen),
          last_interaction = greatest(t.last_interaction, EXCLUDED.last_interaction)
        RETURNING (xmax = 0) AS inserted
+     )`;
+
+/**
+ * Rebuild mode (the whole load one transaction): a user updated in every chunk would leave a
+ * version of its row, and an entry in each of the users' indexes, per chunk, none of them reclaimable
+ * before the commit, so every later conflict check walks them all (a 10M load slowed from 20,000 to
+ * 6,000 rows/s). New users are created here; what the chunks say of every user is kept in
+ * BULK_USERS and applied once, in finish() (FINISH_USERS).
+ */
+const DEFERRED_USERS = `u AS (
+       INSERT INTO users (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
+                          last_interaction)
+       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
+              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
+              CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
+              to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
+         FROM s GROUP BY facebook_id ORDER BY facebook_id
+       ON CONFLICT (facebook_id) DO NOTHING
+       RETURNING true AS inserted
      ),
+     seen AS (
+       INSERT INTO ${BULK_USERS} (facebook_id, first_name, last_name, first_ts, last_ts)
+       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
+              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], min(ts), max(ts)
+         FROM s GROUP BY facebook_id
+     )`;
+
+export const CREATE_BULK_USERS = `CREATE TEMP TABLE ${BULK_USERS} (facebook_id text, first_name text, last_name text,
+  first_ts float8, last_ts float8) ON COMMIT DROP`;
+
+/** Rebuild mode, at the end: each user's row completed and widened once (see DEFERRED_USERS). */
+export const FINISH_USERS = `UPDATE users AS t SET
+       first_name = coalesce(t.first_name, a.first_name),
+       last_name = coalesce(t.last_name, a.last_name),
+       profile_fetched_at = coalesce(t.profile_fetched_at, a.fetched_at),
+       first_seen = least(t.first_seen, a.first_seen),
+       last_interaction = greatest(t.last_interaction, a.last_interaction)
+  FROM (SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1] AS first_name,
+               (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1] AS last_name,
+               CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END AS fetched_at,
+               to_timestamp(min(first_ts) / 1000.0) AS first_seen, to_timestamp(max(last_ts) / 1000.0) AS last_interaction
+          FROM ${BULK_USERS} GROUP BY facebook_id) a
+ WHERE t.facebook_id = a.facebook_id
+   AND (t.first_name IS NULL AND a.first_name IS NOT NULL OR t.last_name IS NULL AND a.last_name IS NOT NULL
+        OR t.profile_fetched_at IS NULL AND a.fetched_at IS NOT NULL
+        OR a.first_seen < t.first_seen OR a.last_interaction > t.last_interaction)`;
+
+/**
+ * From the staged rows `s` to the tables, in one statement (one snapshot, as store_conversations()
+ * does): users created or completed (first/last seen widened; a stored name is kept), then the
+ * conversations in time order, a `mid` already stored skipped. The feed lock is taken first, as
+ * every writer of conversations does, so ids grow in commit order.
+ */
+export function moveSql(source: string, deferUsers = false): string {
+  return `WITH s AS MATERIALIZED (${source}),
+     ${deferUsers ? DEFERRED_USERS : UPSERT_USERS},
      c AS (
        INSERT INTO conversations (mid, facebook_id, kind, message_text, reply_text, "timestamp", received_at,
                                   processed_at, response_time_ms, generate_ms, send_ms, status, error, instance_id,
