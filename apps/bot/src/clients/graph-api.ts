@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Pool } from 'undici';
 import { DependencyError } from './retry';
 
 export interface UserProfile {
@@ -14,26 +14,33 @@ interface GraphErrorBody {
 /** Graph API codes worth retrying: rate limits (4, 17, 32, 613) and temporary errors (1, 2). */
 const RETRYABLE_CODES = new Set([1, 2, 4, 17, 32, 613]);
 const MAX_MESSAGE_CHARS = 2000;
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * Facebook's Graph API as the bot uses it: the Send API, the User Profile API and a cheap call
  * for the health check. Every error becomes a DependencyError with Meta's code and message.
  */
 export class GraphApiClient {
-  // undici's request API on a keep-alive pool: a fraction of fetch()'s cost per call, which
-  // matters at thousands of Send API calls per second.
-  private readonly agent: Agent;
+  // undici's request API on a keep-alive pool for the one origin: a fraction of fetch()'s cost per
+  // call, which matters at thousands of Send API calls per second. The path prefix and the token's
+  // query parameter are built once; a call only appends its own path (no URL parsed per call).
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly token: string;
 
   constructor(
-    private readonly baseUrl: string,
-    private readonly pageAccessToken: string,
+    baseUrl: string,
+    pageAccessToken: string,
     private readonly timeoutMs = 10_000,
   ) {
-    this.agent = new Agent({ connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+    const base = new URL(baseUrl);
+    this.pool = new Pool(base.origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+    this.prefix = base.pathname.replace(/\/$/, '');
+    this.token = `access_token=${encodeURIComponent(pageAccessToken)}`;
   }
 
   close(): Promise<void> {
-    return this.agent.close();
+    return this.pool.close();
   }
 
   /** Sends `text` as one or more messages (the Send API takes at most 2,000 characters each). */
@@ -67,17 +74,16 @@ export class GraphApiClient {
     await this.request('GET', '/me?fields=id,name');
   }
 
+  /** `path` starts with '/' and may carry a query string already */
   private async request<T>(method: 'GET' | 'POST', path: string, json?: unknown): Promise<T> {
-    const url = new URL(this.baseUrl + path);
-    url.searchParams.set('access_token', this.pageAccessToken);
     let status: number;
     let text: string;
     let retryAfterHeader: string | string[] | undefined;
     try {
-      const res = await request(url, {
+      const res = await this.pool.request({
         method,
-        dispatcher: this.agent,
-        headers: json ? { 'content-type': 'application/json' } : undefined,
+        path: `${this.prefix}${path}${path.includes('?') ? '&' : '?'}${this.token}`,
+        headers: json ? JSON_HEADERS : undefined,
         body: json ? JSON.stringify(json) : undefined,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,

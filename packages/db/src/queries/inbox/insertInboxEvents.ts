@@ -17,6 +17,10 @@ export interface InsertedInboxEvent {
  * Stores webhook events durably, claimed by the instance that received them. A `dedup_key` already
  * in the inbox or already answered in `conversations` is skipped: Meta's retries are stored once.
  * Returns the rows really inserted, so callers count what was stored, not what was attempted.
+ *
+ * Both statements look each mid up in conversations by key (LATERAL / a subquery with LIMIT 1: the
+ * planner cannot turn them into a hash join over the whole table, which it did for NOT EXISTS and
+ * USING on every batch while the table's statistics were missing or small).
  */
 export async function insertInboxEvents(
   db: Queryable,
@@ -27,7 +31,8 @@ export async function insertInboxEvents(
     `INSERT INTO inbox (dedup_key, sender_id, event_ts, event, claimed_by, claimed_at)
      SELECT DISTINCT ON (x.dedup_key) x.dedup_key, x.sender_id, x.event_ts, x.event, $2, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(dedup_key text, sender_id text, event_ts timestamptz, event jsonb)
-      WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.mid = x.dedup_key)
+       LEFT JOIN LATERAL (SELECT true AS answered FROM conversations c WHERE c.mid = x.dedup_key LIMIT 1) a ON true
+      WHERE a.answered IS NULL
      ON CONFLICT (dedup_key) DO NOTHING
      RETURNING id, dedup_key, received_at`,
     [JSON.stringify(events), instanceId],
@@ -38,8 +43,9 @@ export async function insertInboxEvents(
   // inserts the conversation in one commit) is inserted anyway: this statement's fresh snapshot
   // sees the conversation, removes the duplicate, and it is not counted as a new message.
   const { rows: late } = await db.query<{ id: number }>(
-    `DELETE FROM inbox i USING conversations c
-      WHERE i.id = ANY ($1::bigint[]) AND c.mid = i.dedup_key
+    `DELETE FROM inbox i
+      WHERE i.id = ANY ($1::bigint[])
+        AND (SELECT true FROM conversations c WHERE c.mid = i.dedup_key LIMIT 1)
       RETURNING i.id`,
     [rows.map((r) => r.id)],
   );
