@@ -9,7 +9,7 @@ export { CircularBuffer } from './circular-buffer';
 export { DAY_MS, HOUR_MS, MetricsCollector, MINUTE_MS } from './collector';
 export { emptyGenAiTotals, GenAiTally } from './gen-ai-tally';
 export { NumberRing } from './number-ring';
-export { otherMs } from './stage-timings';
+export { otherMs, ReplyTimes } from './reply-times';
 export { changePct, type MeanAndStdDev, meanAndStdDev, percentile } from './stats';
 export type {
   CollectorSeed,
