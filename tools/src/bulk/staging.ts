@@ -89,15 +89,18 @@ export const STAGING = 'botpulse_bulk_staging';
 /** Rebuild mode: what the chunks said of each user, one row per user and chunk (a temporary table). */
 export const BULK_USERS = 'botpulse_bulk_users';
 
-/** Users created or completed, chunk by chunk (first/last seen widened; a stored name is kept). */
-const UPSERT_USERS = `u AS (
-       INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
-                               last_interaction)
+/** Each user of the chunk once, as a users row: names from the chunk, first/last seen its min/max. */
+const INSERT_CHUNK_USERS = `INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
+                               first_seen, last_interaction)
        SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
               (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
               CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
               to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
-         FROM s GROUP BY facebook_id ORDER BY facebook_id
+         FROM s GROUP BY facebook_id ORDER BY facebook_id`;
+
+/** Users created or completed, chunk by chunk (first/last seen widened; a stored name is kept). */
+const UPSERT_USERS = `u AS (
+       ${INSERT_CHUNK_USERS}
        ON CONFLICT (facebook_id) DO UPDATE SET
          first_name = coalesce(t.first_name, EXCLUDED.first_name),
          last_name = coalesce(t.last_name, EXCLUDED.last_name),
@@ -115,13 +118,7 @@ const UPSERT_USERS = `u AS (
  * BULK_USERS and applied once, in finish() (FINISH_USERS).
  */
 const DEFERRED_USERS = `u AS (
-       INSERT INTO users (facebook_id, first_name, last_name, profile_pic, profile_fetched_at, first_seen,
-                          last_interaction)
-       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
-              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
-              CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
-              to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
-         FROM s GROUP BY facebook_id ORDER BY facebook_id
+       ${INSERT_CHUNK_USERS}
        ON CONFLICT (facebook_id) DO NOTHING
        RETURNING true AS inserted
      ),
