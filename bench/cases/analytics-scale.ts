@@ -49,6 +49,9 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
           endMs,
           batchSize: 20_000,
           instanceId: 'history',
+          // the larger sizes are added to a stored history: the indexes are dropped and built once
+          // again at the end (row by row, 40M rows' trigram entries would take hours)
+          indexes: 'rebuild',
         },
         (pr) =>
           progress(

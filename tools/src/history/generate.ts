@@ -1,5 +1,5 @@
 import type { Db } from '@botpulse/db';
-import { BulkLoader, type BulkMethod, type BulkRow, type BulkTotals } from '../bulk/load';
+import { BulkLoader, type BulkMethod, type BulkRow, type BulkTotals, type IndexMode } from '../bulk/load';
 import { nameForPsid } from '../simulator/names';
 import { createPopulation, WeightedPicker } from '../simulator/population';
 import { createRng, type Rng } from '../simulator/random';
@@ -21,6 +21,8 @@ export interface HistoryOptions {
   batchSize: number;
   /** force a load method (default: COPY where the server takes it) */
   method?: BulkMethod;
+  /** how the indexes of conversations are kept (default 'auto': rebuilt when the table is empty) */
+  indexes?: IndexMode;
   /** conversations.instance_id of the generated rows */
   instanceId: string;
 }
@@ -76,7 +78,7 @@ export async function generateHistory(
 
   const names = new Map(population.map((u) => [u.psid, u]));
   const users = new Set<string>();
-  const loader = new BulkLoader(db, { method: o.method });
+  const loader = new BulkLoader(db, { method: o.method, indexes: o.indexes });
   let bulk: BulkTotals | undefined;
   let inserted = 0;
   let seq = 0;
