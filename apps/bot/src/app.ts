@@ -67,12 +67,22 @@ const isDebugArea = (url: string) => {
 const debugTokenRequired = (reply: FastifyReply) =>
   reply.code(401).header('www-authenticate', 'Bearer').send(DEBUG_TOKEN_REQUIRED);
 
+/** Connections reserved for the inbox's group commits (also how many may run at once). */
+const INTAKE_CONNECTIONS = 2;
+
 export async function buildBot(config: BotConfig, log: Logger): Promise<BotService> {
   const startedAtMs = Date.now();
   await migrate(config.databaseUrl, (m) => log.info(m));
   const db = createPool(config.databaseUrl, {
     max: 20,
     applicationName: `botpulse-bot-${config.instanceId}`,
+  });
+  // The webhook's acknowledgement waits for its inbox write alone: it gets connections of its own
+  // (one per concurrent group commit) instead of queueing behind the reply pipeline's queries for
+  // the shared pool, which under load holds hundreds of them.
+  const intakeDb = createPool(config.databaseUrl, {
+    max: INTAKE_CONNECTIONS,
+    applicationName: `botpulse-bot-${config.instanceId}-intake`,
   });
 
   const collector = new MetricsCollector();
@@ -106,6 +116,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     sse,
     link,
     eventLoop,
+    databaseConnections: () => db.totalCount + intakeDb.totalCount,
     enabled: config.monitoring,
   });
   // The rows changed under the collector (a user's data deleted): recount from them.
@@ -179,7 +190,8 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
     queue.push(job.senderId, job);
   };
   const intake = new Intake(
-    db,
+    intakeDb,
+    INTAKE_CONNECTIONS,
     config.instanceId,
     dispatch,
     (dedupKey, err) =>
@@ -294,7 +306,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
       eventLoop.stop();
       monitor.emitMetrics();
       link.close();
-      await db.end();
+      await Promise.all([db.end(), intakeDb.end()]);
     },
   };
 }

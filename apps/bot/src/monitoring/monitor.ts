@@ -21,6 +21,8 @@ export interface MonitorDeps {
   sse: SseHub;
   link: AdminSocketClient;
   eventLoop: EventLoopMonitor;
+  /** connections this process holds open, all its pools together */
+  databaseConnections: () => number;
   /** false only to measure the monitoring overhead (MONITORING=0) */
   enabled: boolean;
 }
@@ -269,7 +271,7 @@ export class Monitor implements PipelineObserver {
       system: {
         memory_mb: mem.rss / MB,
         cpu_percent: this.cpu.sample(),
-        database_connections: this.deps.db.totalCount,
+        database_connections: this.deps.databaseConnections(),
         heap_used_mb: mem.heapUsed / MB,
         event_loop_lag_p99_ms: this.deps.eventLoop.p99Ms,
         monitoring_overhead_us_per_message: this.overheadUsPerMessage,

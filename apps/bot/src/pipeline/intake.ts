@@ -30,6 +30,8 @@ export class Intake {
 
   constructor(
     db: Db,
+    /** group commits that may run at once (the connections `db` has for them) */
+    concurrentWrites: number,
     instanceId: string,
     private readonly dispatch: (job: ReplyJob) => void,
     /** an event the database refuses even on its own (counted and logged, answered 200) */
@@ -72,7 +74,7 @@ export class Intake {
         }
       },
       1000,
-      2,
+      concurrentWrites,
     );
   }
 
