@@ -271,7 +271,7 @@ export class BulkLoader {
       // the planner statistics for what was just loaded.
       await this.db.query('VACUUM ANALYZE rollup_queue');
       await this.db.query(
-        'ANALYZE conversations, users, rollup_slots, rollup_user_periods, rollup_period_totals',
+        'ANALYZE conversations, users, user_numbers, rollup_slots, rollup_user_periods, rollup_user_bitmaps, rollup_period_totals',
       );
     }
     this.timings.rollups = performance.now() - t1;
