@@ -80,7 +80,8 @@ async function main() {
       else if (values.scaling) await runScaling(db.url, quick);
       else await runLoadTest(db.url, quick);
     } finally {
-      await db.drop();
+      if (values.keep) console.log(`  kept the database: ${db.url}`);
+      else await db.drop();
     }
     process.exit(0);
   }

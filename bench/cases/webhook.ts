@@ -84,11 +84,26 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
   try {
     const sentAt = new Map<string, number>();
     const live: number[] = [];
+    // by the second it was sent in (set when the measured run starts)
+    const livePerSecond: number[][] = [];
+    let liveFrom: number | undefined;
     system.onMessage((m, at) => {
       const t = sentAt.get(m.message_text);
-      if (t !== undefined) live.push(at - t);
+      if (t === undefined) return;
+      live.push(at - t);
+      if (liveFrom === undefined) return;
+      const second = Math.floor((t - liveFrom) / 1000);
+      if (second < 0) return;
+      const bucket = livePerSecond[second];
+      if (bucket) bucket.push(at - t);
+      else livePerSecond[second] = [at - t];
     });
     await load.closedLoop('warm', 32, 2_000, () => {});
+    // Then the measured rate itself, not counted: going from 32 requests in flight to 1,000 msg/s
+    // opens the rest of the pools' connections (a new PostgreSQL backend's first queries fill its
+    // caches) and reaches code V8 has not optimised yet; those first seconds' p99 was 270–3,200 ms
+    // and then 25–60 ms. The steady state is what the target is about.
+    await load.openLoop('warm-rate', 1_000, quick ? 1_000 : 3_000, () => {});
     const acks: number[] = [];
     const durationMs = quick ? 5_000 : 30_000;
     let errors = 0;
@@ -104,6 +119,7 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
     // against the machine's cores, the ack p99 per second (a queue building up or spikes), and
     // how late the load generator itself sent.
     const startedAt = performance.now();
+    liveFrom = startedAt;
     const cpuA = await cpuTicks(system.stack.db, system.stack.bots[0]!.process.pid, system.stack.admin?.pid);
     const benchA = process.cpuUsage();
     const perSecond: number[][] = [];
@@ -145,7 +161,8 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
         `\n  warning: only ${live.length} of ${expected} messages reached the dashboard within 10 s`,
       );
     console.log(
-      `  live ms p50 ${p(live, 50).toFixed(1)}, p90 ${p(live, 90).toFixed(1)}, p99 ${p(live, 99).toFixed(1)}`,
+      `  live ms p50 ${p(live, 50).toFixed(1)}, p90 ${p(live, 90).toFixed(1)}, p99 ${p(live, 99).toFixed(1)}; ` +
+        `live p99 per second: ${livePerSecond.map((v) => (v ? p(v, 99).toFixed(0) : '-')).join(' ')}`,
     );
     return { webhook_ack_p99_ms: p(acks, 99), live_latency_p99_ms: p(live, 99) };
   } finally {
