@@ -5,7 +5,7 @@ import type { Db } from '@botpulse/db';
 import { type SentMessage, userIds, WebhookLoad } from '../lib/load';
 import type { Results } from '../lib/report';
 import { progress } from '../lib/report';
-import { p } from '../lib/stats';
+import { PerSecond, p } from '../lib/stats';
 import { startBenchSystem } from '../lib/system';
 import { pgInsertCeilingTps } from './ceiling';
 
@@ -84,19 +84,14 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
   try {
     const sentAt = new Map<string, number>();
     const live: number[] = [];
-    // by the second it was sent in (set when the measured run starts)
-    const livePerSecond: number[][] = [];
+    // by the second it was sent in (counted from the measured run's start)
+    const livePerSecond = new PerSecond();
     let liveFrom: number | undefined;
     system.onMessage((m, at) => {
       const t = sentAt.get(m.message_text);
       if (t === undefined) return;
       live.push(at - t);
-      if (liveFrom === undefined) return;
-      const second = Math.floor((t - liveFrom) / 1000);
-      if (second < 0) return;
-      const bucket = livePerSecond[second];
-      if (bucket) bucket.push(at - t);
-      else livePerSecond[second] = [at - t];
+      if (liveFrom !== undefined) livePerSecond.add(Math.floor((t - liveFrom) / 1000), at - t);
     });
     await load.closedLoop('warm', 32, 2_000, () => {});
     // Then the measured rate itself, not counted: going from 32 requests in flight to 1,000 msg/s
@@ -122,15 +117,12 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
     liveFrom = startedAt;
     const cpuA = await cpuTicks(system.stack.db, system.stack.bots[0]!.process.pid, system.stack.admin?.pid);
     const benchA = process.cpuUsage();
-    const perSecond: number[][] = [];
+    const perSecond = new PerSecond();
     const lateMs = await load.openLoop('live', 1_000, durationMs, (m) => {
       if (m.status !== 200) errors++;
       else {
         acks.push(m.ackMs);
-        const second = Math.floor((m.sentAt - startedAt) / 1000);
-        const bucket = perSecond[second];
-        if (bucket) bucket.push(m.ackMs);
-        else perSecond[second] = [m.ackMs];
+        perSecond.add(Math.floor((m.sentAt - startedAt) / 1000), m.ackMs);
       }
     });
     const wallS = (performance.now() - startedAt) / 1000;
@@ -149,7 +141,7 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
     }
     console.log(
       `  ack ms p50 ${p(acks, 50).toFixed(1)}, p90 ${p(acks, 90).toFixed(1)}, p99 ${p(acks, 99).toFixed(1)}; ` +
-        `ack p99 per second: ${perSecond.map((v) => (v ? p(v, 99).toFixed(0) : '-')).join(' ')}`,
+        `ack p99 per second: ${perSecond.format(99)}`,
     );
     // Every message must arrive; wait for the stragglers before taking the p99.
     const expected = acks.length;
@@ -162,7 +154,7 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
       );
     console.log(
       `  live ms p50 ${p(live, 50).toFixed(1)}, p90 ${p(live, 90).toFixed(1)}, p99 ${p(live, 99).toFixed(1)}; ` +
-        `live p99 per second: ${livePerSecond.map((v) => (v ? p(v, 99).toFixed(0) : '-')).join(' ')}`,
+        `live p99 per second: ${livePerSecond.format(99)}`,
     );
     return { webhook_ack_p99_ms: p(acks, 99), live_latency_p99_ms: p(live, 99) };
   } finally {

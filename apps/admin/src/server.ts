@@ -5,17 +5,10 @@ import {
   deleteExpiredSessions,
   deleteOldMessageText,
   deleteOldMetricSnapshots,
-  isDatabaseUnavailable,
   migrate,
 } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
-import {
-  EventLoopMonitor,
-  every as everyMs,
-  fastifyLoggerOptions,
-  httpErrorCode,
-  type Logger,
-} from '@botpulse/runtime';
+import { EventLoopMonitor, every as everyMs, fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -28,7 +21,6 @@ import { createChannelSender } from './alerts/channels';
 import { AlertEvaluator } from './alerts/evaluator';
 import { AlertOutbox } from './alerts/outbox';
 import { AnalyticsService } from './analytics/analytics-service';
-import { ParamError } from './analytics/params';
 import { ApiGuard, type RouteGuard } from './auth/api-guard';
 import { AuthService } from './auth/auth-service';
 import { LoginThrottle } from './auth/login-throttle';
@@ -36,6 +28,8 @@ import { hashPassword } from './auth/passwords';
 import { SessionStore } from './auth/sessions';
 import type { AdminConfig } from './config';
 import { ConversationsService } from './conversations/conversations-service';
+import { apiErrorHandler } from './http/error-handler';
+import { SECURITY_HEADERS } from './http/security-headers';
 import { DashboardState } from './monitoring/dashboard-state';
 import { ExportService } from './monitoring/export-service';
 import { FeedTail } from './monitoring/feed-tail';
@@ -209,54 +203,13 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     origin,
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    hsts: false,
-    crossOriginEmbedderPolicy: false,
-  });
+  await app.register(fastifyHelmet, SECURITY_HEADERS);
   await app.register(fastifyCookie);
   const guard = new ApiGuard(sessions, (req) =>
     originAllowed(req.headers, { ...origin, encrypted: req.protocol === 'https' }),
   );
   guard.install(app);
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err instanceof ParamError) {
-      return reply
-        .code(400)
-        .send({ error: 'invalid_parameter', parameter: err.parameter, message: err.message });
-    }
-    // A zone Postgres does not know (rare: newer than its tz database).
-    if ((err as { code?: string }).code === '22023' && /time zone/.test(err.message)) {
-      return reply.code(400).send({ error: 'invalid_parameter', parameter: 'tz', message: err.message });
-    }
-    if (isDatabaseUnavailable(err)) {
-      req.log.warn({ err: err.message }, 'database unavailable');
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ error: 'unavailable', message: 'the database is unavailable, retry shortly' });
-    }
-    const status = err.statusCode ?? 500;
-    if (status >= 500) {
-      req.log.error({ err }, 'request failed');
-      return reply.code(500).send({ error: 'internal', message: 'internal error' });
-    }
-    return reply.code(status).send({ error: httpErrorCode(err.code), message: err.message });
-  });
+  app.setErrorHandler(apiErrorHandler);
 
   // Alerts: every admin reports its bots and serves the API; the lease holder evaluates and delivers.
   let baseUrl = config.publicUrl ?? '';
