@@ -32,6 +32,8 @@ export class ServiceProcess {
   }
 
   start(): void {
+    // A second process under the same handle would outlive the test: nothing could stop it.
+    if (this.running) throw new Error(`${this.name} is already running (stop it before starting it again)`);
     // Extra node flags (e.g. --cpu-prof for profiling, --expose-gc for heap checks), space-separated.
     const nodeArgs = (this.env.BOTPULSE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', this.script], {

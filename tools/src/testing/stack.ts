@@ -165,8 +165,9 @@ export class Stack {
     return bot;
   }
 
-  /** Starts a stopped bot again with the same port and instance id. */
+  /** Starts a bot again with the same port and instance id (stopping it first if it still runs). */
   async restartBot(bot: BotHandle): Promise<void> {
+    await bot.process.stop();
     bot.process.start();
     await this.untilUp(bot.process, `${bot.url}/webhook`);
   }
