@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
+import { prefetchFirstScreen } from './api/prefetch';
 import { createQueryClient } from './api/queryClient';
 import './styles/tokens.css';
 import './styles/base.css';
@@ -16,9 +17,12 @@ import './styles/alerts.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
+const queryClient = createQueryClient();
+prefetchFirstScreen(queryClient, window.location.pathname);
+
 createRoot(root).render(
   <StrictMode>
-    <QueryClientProvider client={createQueryClient()}>
+    <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <App />
       </BrowserRouter>

@@ -1,5 +1,5 @@
 import type { MonitoringDashboard } from '@botpulse/protocol';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiFetch } from './client';
 import { queryKeys } from './queryKeys';
 
@@ -8,10 +8,12 @@ export function fetchDashboard(signal?: AbortSignal): Promise<MonitoringDashboar
 }
 
 /** The snapshot the live state starts from; the socket keeps it current, so it never goes stale by time. */
+export const dashboardQuery = queryOptions({
+  queryKey: queryKeys.dashboard,
+  queryFn: ({ signal }) => fetchDashboard(signal),
+  staleTime: Number.POSITIVE_INFINITY,
+});
+
 export function useDashboardSnapshot() {
-  return useQuery({
-    queryKey: queryKeys.dashboard,
-    queryFn: ({ signal }) => fetchDashboard(signal),
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useQuery(dashboardQuery);
 }

@@ -1,5 +1,5 @@
 import type { SessionInfo } from '@botpulse/protocol';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiFetch } from './client';
 import { queryKeys } from './queryKeys';
 
@@ -8,11 +8,13 @@ export function fetchMe(signal?: AbortSignal): Promise<SessionInfo> {
 }
 
 /** The session survives a reload: the cookie is httpOnly, so asking the server is the only way. */
+export const sessionQuery = queryOptions({
+  queryKey: queryKeys.me,
+  queryFn: ({ signal }) => fetchMe(signal),
+  retry: false,
+  staleTime: Number.POSITIVE_INFINITY,
+});
+
 export function useSession() {
-  return useQuery({
-    queryKey: queryKeys.me,
-    queryFn: ({ signal }) => fetchMe(signal),
-    retry: false,
-    staleTime: Number.POSITIVE_INFINITY,
-  });
+  return useQuery(sessionQuery);
 }
