@@ -158,7 +158,7 @@ export class AnalyticsService {
     const [summary, cachedTop, dau, wau, mau, perDay] = await Promise.all([
       getUserActivityCounts(this.db, plan),
       ready && sort === 'messages'
-        ? this.topUsers.page(range.tz, range.start, range.end, asOf, pageSize, offset)
+        ? this.topUsers.page(plan, range.tz, range.start, range.end, asOf, pageSize, offset)
         : null,
       getActiveUserCount(this.db, window(1)),
       getActiveUserCount(this.db, window(7)),

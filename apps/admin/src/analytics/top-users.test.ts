@@ -14,11 +14,14 @@ import { AnalyticsService } from './analytics-service';
 // The users page over recent days: the settled days come from a cache of per-user sums, the last two
 // days and every still-queued row from the database on each request. Checked against sums done
 // here in JS after each kind of change the cache must see: new rows today, a late row for a settled
-// day (queued, then folded), a data-protection delete.
+// day (queued, then folded), a data-protection delete. Each listed user's Gemini cost comes from the
+// rollups of the whole range plus the queued rows and edges: checked to the cent's millionth.
 const TZ = 'Asia/Kolkata'; // a half-hour offset
 interface Msg {
   user: string;
   ts: number;
+  /** Gemini cost in millionths of a dollar (exact in numeric and, summed, in float8) */
+  micros?: number;
 }
 
 let tdb: TestDatabase;
@@ -38,35 +41,53 @@ async function insert(batch: Msg[]) {
     [batch.map((m) => m.user)],
   );
   await db.query(
-    `INSERT INTO conversations (mid, facebook_id, kind, "timestamp", received_at, response_time_ms, status, instance_id)
-     SELECT 'm' || n, u, 'text', to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), 100, 'replied', 'bot-1'
-       FROM unnest($1::text[], $2::float8[], $3::int[]) AS x(u, t, n)`,
-    [batch.map((m) => m.user), batch.map((m) => m.ts), batch.map(() => seq++)],
+    `INSERT INTO conversations (mid, facebook_id, kind, "timestamp", received_at, response_time_ms, status,
+                                instance_id, cost_usd)
+     SELECT 'm' || n, u, 'text', to_timestamp(t / 1000.0), to_timestamp(t / 1000.0), 100, 'replied', 'bot-1',
+            micros / 1000000.0
+       FROM unnest($1::text[], $2::float8[], $3::int[], $4::int[]) AS x(u, t, n, micros)`,
+    [
+      batch.map((m) => m.user),
+      batch.map((m) => m.ts),
+      batch.map(() => seq++),
+      batch.map((m) => m.micros ?? null),
+    ],
   );
   msgs.push(...batch);
 }
 
-function expectedTop() {
-  const start = from.toMillis();
-  const end = today.plus({ days: 1 }).toMillis();
-  const by = new Map<string, { messages: number; last: number }>();
+function expectedTop(start = from.toMillis(), end = today.plus({ days: 1 }).toMillis()) {
+  const by = new Map<string, { messages: number; last: number; micros: number }>();
   for (const m of msgs) {
     if (m.ts < start || m.ts >= end) continue;
-    const v = by.get(m.user) ?? { messages: 0, last: 0 };
+    const v = by.get(m.user) ?? { messages: 0, last: 0, micros: 0 };
     v.messages++;
     v.last = Math.max(v.last, m.ts);
+    v.micros += m.micros ?? 0;
     by.set(m.user, v);
   }
   return [...by.entries()]
     .sort(([a, x], [b, y]) => y.messages - x.messages || y.last - x.last || (a < b ? -1 : 1))
-    .map(([user_id, v]) => ({ user_id, messages: v.messages, last_seen: new Date(v.last).toISOString() }));
+    .map(([user_id, v]) => ({
+      user_id,
+      messages: v.messages,
+      cost_usd: v.micros / 1e6,
+      last_seen: new Date(v.last).toISOString(),
+    }));
 }
 
 async function allPages(pageSize: number) {
-  const out: Array<{ user_id: string; messages: number; last_seen: string }> = [];
+  const out: Array<{ user_id: string; messages: number; cost_usd: number; last_seen: string }> = [];
   for (let page = 1; ; page++) {
     const r = await service.users({ ...q, page: String(page), page_size: String(pageSize) });
-    out.push(...r.top.map(({ user_id, messages, last_seen }) => ({ user_id, messages, last_seen })));
+    out.push(
+      ...r.top.map(({ user_id, messages, cost_usd, last_seen }) => ({
+        user_id,
+        messages,
+        cost_usd,
+        last_seen,
+      })),
+    );
     if (r.top.length < pageSize) return { out, total: r.total };
   }
 }
@@ -79,6 +100,16 @@ async function check() {
   // the first page twice: the second answer comes from the cache
   const first = await service.users({ ...q, page_size: '5' });
   expect(first.top.map((t) => t.user_id)).toEqual(want.slice(0, 5).map((t) => t.user_id));
+  // today alone has no settled day: the SQL page, with the same costs
+  const todays = await service.users({ ...q, from: q.to, page_size: '100' });
+  expect(
+    todays.top.map(({ user_id, messages, cost_usd, last_seen }) => ({
+      user_id,
+      messages,
+      cost_usd,
+      last_seen,
+    })),
+  ).toEqual(expectedTop(today.toMillis()));
 }
 
 describe('users page: cached settled days plus recent rows', () => {
@@ -98,7 +129,9 @@ describe('users page: cached settled days plus recent rows', () => {
     const span = Date.now() - from.minus({ days: 2 }).toMillis();
     for (let i = 0; i < 1500; i++) {
       const user = `77000000${String(Math.floor(rand() ** 2 * 60)).padStart(8, '0')}`;
-      batch.push({ user, ts: from.minus({ days: 2 }).toMillis() + Math.floor(rand() * span) });
+      // a third of the messages are not Gemini replies (no cost)
+      const micros = rand() < 0.33 ? undefined : 1 + Math.floor(rand() * 3000);
+      batch.push({ user, ts: from.minus({ days: 2 }).toMillis() + Math.floor(rand() * span), micros });
     }
     await insert(batch);
     await foldRollupQueue(db, 100_000, true);
@@ -115,7 +148,7 @@ describe('users page: cached settled days plus recent rows', () => {
   it('sees rows of today at once (queued), and after they are folded', async () => {
     const last = expectedTop().at(-1)!.user_id;
     const now = Date.now() - 1_000;
-    await insert(Array.from({ length: 40 }, (_, i) => ({ user: last, ts: now - i * 10 })));
+    await insert(Array.from({ length: 40 }, (_, i) => ({ user: last, ts: now - i * 10, micros: 700 + i })));
     await insert([{ user: '7700000099999999', ts: now }]);
     await check();
     await foldRollupQueue(db, 100_000, true);
@@ -125,7 +158,7 @@ describe('users page: cached settled days plus recent rows', () => {
   it('sees a late row for a settled day while queued and once folded', async () => {
     const user = expectedTop()[10]!.user_id;
     const ts = from.plus({ days: 3, hours: 5 }).toMillis();
-    await insert(Array.from({ length: 30 }, (_, i) => ({ user, ts: ts + i })));
+    await insert(Array.from({ length: 30 }, (_, i) => ({ user, ts: ts + i, micros: 1234 })));
     await check();
     await foldRollupQueue(db, 100_000, true);
     await check();

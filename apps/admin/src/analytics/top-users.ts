@@ -44,8 +44,12 @@ export class TopUsers {
 
   constructor(private readonly db: Db) {}
 
-  /** null when the range has no settled days (then the plain SQL page is as cheap). */
+  /**
+   * null when the range has no settled days (then the plain SQL page is as cheap). `plan` is the
+   * whole range's (the listed users' cost is read over it).
+   */
   async page(
+    plan: ActivityPlan,
     tz: string,
     start: DateTime,
     end: DateTime,
@@ -115,7 +119,7 @@ export class TopUsers {
         messages: u.messages,
         last_seen: new Date(Math.floor(u.lastUs / 1000)).toISOString(),
       })),
-      { start: start.toJSDate(), end: end.toJSDate() },
+      plan,
     );
   }
 }

@@ -14,8 +14,8 @@ export interface UserActivityPage {
 /**
  * Who was active in an interval: how many and how many new from the user bitmaps (a user is new
  * when their first message ever falls in the interval), and a page of the most active (`sort`
- * messages, from the per-user rollup rows; their cost from their raw rows in the interval) or the
- * costliest (`sort` cost, Gemini cost of their replies, from the per-user rollup rows).
+ * messages, from the per-user rollup rows, each with their cost from the same rollups narrowed to
+ * them) or the costliest (`sort` cost, Gemini cost of their replies, from the per-user rollup rows).
  */
 export async function getUserActivityPage(
   db: Queryable,
@@ -35,9 +35,9 @@ export async function getUserActivityPage(
            SELECT facebook_id, sum(messages) AS messages, sum(cost_usd) AS cost_usd, max(last_seen) AS last_seen
              FROM activity_cost_rows($1, $2, $3, $4, $5, $6, $7, $8) GROUP BY facebook_id
          ) p ORDER BY ${order} LIMIT $9 OFFSET $10`
-      : `SELECT t.*, (SELECT coalesce(sum(c.cost_usd), 0) FROM conversations c
-                       WHERE c.facebook_id = t.facebook_id
-                         AND c."timestamp" >= $7 AND c."timestamp" < $8) AS cost_usd
+      : `SELECT t.*, (SELECT coalesce(sum(a.cost_usd), 0)
+                         FROM activity_cost_rows($1, $2, $3, $4, $5, $6, $7, $8) a
+                        WHERE a.facebook_id = t.facebook_id) AS cost_usd
            FROM top_active_users($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) t`;
   const { rows } = await db.query<UserActivityPage>(
     `WITH active AS MATERIALIZED (
@@ -81,23 +81,28 @@ export async function getUserActivityCounts(
 
 /**
  * Names of users for a page computed elsewhere (the settled-days cache), in the page's order, in
- * the shape of UserActivityPage.top.
+ * the shape of UserActivityPage.top, with each user's Gemini cost over the plan's range: from their
+ * rollup rows of the plan's cover, their queued rows and the raw edges (activity_cost_rows, narrowed
+ * to the page's users), so a page costs a few dozen primary-key reads however many rows they have.
  */
 export async function getTopUserNames(
   db: Queryable,
   page: Array<{ user_id: string; messages: number; last_seen: string }>,
-  interval: { start: Date; end: Date },
+  plan: ActivityPlan,
 ): Promise<TopUser[]> {
   if (page.length === 0) return [];
-  // names, and the Gemini cost of each page user's replies in the interval (their raw rows: a page
-  // is a few dozen users, each an index range scan)
   const { rows } = await db.query<{ facebook_id: string; name: string | null; cost_usd: number }>(
-    `SELECT u.facebook_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS name,
-            (SELECT round(coalesce(sum(c.cost_usd), 0), 12)::float8 FROM conversations c
-              WHERE c.facebook_id = u.facebook_id
-                AND c."timestamp" >= $2 AND c."timestamp" < $3) AS cost_usd
-       FROM users u WHERE u.facebook_id = ANY ($1::text[])`,
-    [page.map((p) => p.user_id), interval.start, interval.end],
+    `WITH cost AS (
+       SELECT a.facebook_id, sum(a.cost_usd) AS cost_usd
+         FROM activity_cost_rows($2, $3, $4, $5, $6, $7, $8, $9) a
+        WHERE a.facebook_id = ANY ($1::text[])
+        GROUP BY a.facebook_id
+     )
+     SELECT u.facebook_id, nullif(concat_ws(' ', u.first_name, u.last_name), '') AS name,
+            round(coalesce(c.cost_usd, 0), 12)::float8 AS cost_usd
+       FROM users u LEFT JOIN cost c USING (facebook_id)
+      WHERE u.facebook_id = ANY ($1::text[])`,
+    [page.map((p) => p.user_id), ...activityParams(plan)],
   );
   const byId = new Map(rows.map((r) => [r.facebook_id, r]));
   return page.map((p) => ({
