@@ -100,6 +100,17 @@ describeWithBrowser('dashboard: signing in and out', () => {
     await page.waitForURL((url) => url.pathname === '/login');
   });
 
+  it('a dead session cookie: the login form, then Monitoring with its totals (the 401s of the first screen asked for early do not stick)', async () => {
+    const { page, context } = tab;
+    const name = (await stack.login()).split('=')[0]!;
+    await context.addCookies([{ name, value: 'no-such-session', url: stack.adminUrl }]);
+    await page.goto(`${stack.adminUrl}/`);
+    await page.waitForURL((url) => url.pathname === '/login');
+    await loginThroughForm(page, stack);
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByTestId('total-messages').filter({ hasText: /\d/ }).waitFor({ timeout: 10_000 });
+  });
+
   it('the pages threw no errors', () => {
     // The wrong password and the probes while signed out are expected 401s; nothing else.
     expect(unexpectedProblems(tab.problems)).toEqual([]);
