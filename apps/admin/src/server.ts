@@ -1,12 +1,4 @@
-import {
-  createAdminUserIfNone,
-  createPool,
-  type Db,
-  deleteExpiredSessions,
-  deleteOldMessageText,
-  deleteOldMetricSnapshots,
-  migrate,
-} from '@botpulse/db';
+import { createAdminUserIfNone, createPool, type Db, migrate } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
 import { EventLoopMonitor, every as everyMs, fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
 import fastifyCookie from '@fastify/cookie';
@@ -28,6 +20,7 @@ import { hashPassword } from './auth/passwords';
 import { SessionStore } from './auth/sessions';
 import type { AdminConfig } from './config';
 import { ConversationsService } from './conversations/conversations-service';
+import { startHousekeeping } from './housekeeping';
 import { apiErrorHandler } from './http/error-handler';
 import { SECURITY_HEADERS } from './http/security-headers';
 import { DashboardState } from './monitoring/dashboard-state';
@@ -321,23 +314,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
         await emitMetrics();
         checkHealth();
       });
-      every(3_600_000, () => deleteExpiredSessions(db, config.sessionIdleSeconds));
-      every(3_600_000, () => deleteOldMetricSnapshots(db, config.metricsRetentionDays));
-      if (config.retentionDays) {
-        const days = config.retentionDays;
-        const purge = async () => {
-          let n = 0;
-          for (
-            let batch = await deleteOldMessageText(db, days);
-            batch > 0;
-            batch = await deleteOldMessageText(db, days)
-          )
-            n += batch;
-          if (n > 0) log.info({ rows: n, days }, 'retention: removed old message text');
-        };
-        await purge();
-        every(3_600_000, purge);
-      }
+      await startHousekeeping(db, config, log, every);
       return url;
     },
     async stop() {

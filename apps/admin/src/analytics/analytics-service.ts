@@ -157,9 +157,7 @@ export class AnalyticsService {
     // The most active: the settled-days cache (exact); the costliest: straight from the rollups.
     const [summary, cachedTop, dau, wau, mau, perDay] = await Promise.all([
       getUserActivityCounts(this.db, plan),
-      ready && sort === 'messages'
-        ? this.topUsers.page(plan, range.tz, range.start, range.end, asOf, pageSize, offset)
-        : null,
+      ready && sort === 'messages' ? this.topUsers.page(plan, asOf, pageSize, offset) : null,
       getActiveUserCount(this.db, window(1)),
       getActiveUserCount(this.db, window(7)),
       getActiveUserCount(this.db, window(30)),

@@ -45,19 +45,15 @@ export class TopUsers {
   constructor(private readonly db: Db) {}
 
   /**
-   * null when the range has no settled days (then the plain SQL page is as cheap). `plan` is the
-   * whole range's (the listed users' cost is read over it).
+   * The page of `plan`'s range (the whole range's plan: the listed users' cost is read over it);
+   * null when the range has no settled days (then the plain SQL page is as cheap).
    */
-  async page(
-    plan: ActivityPlan,
-    tz: string,
-    start: DateTime,
-    end: DateTime,
-    now: DateTime,
-    limit: number,
-    offset: number,
-  ): Promise<TopUser[] | null> {
-    const days = wholeDays(start.setZone(tz), end.setZone(tz));
+  async page(plan: ActivityPlan, now: DateTime, limit: number, offset: number): Promise<TopUser[] | null> {
+    const { tz } = plan;
+    const days = wholeDays(
+      DateTime.fromJSDate(plan.start, { zone: tz }),
+      DateTime.fromJSDate(plan.end, { zone: tz }),
+    );
     if (!days) return null;
     const yesterday = now.setZone(tz).startOf('day').minus({ days: 1 }).toISODate()!;
     const settledTo = [days.dayTo, yesterday].sort()[0]!; // ISO dates: the earlier
@@ -72,8 +68,8 @@ export class TopUsers {
     // Recent rows: the recent whole days from the day rollup, every queued row of the whole days, the edges.
     const recentPlan: ActivityPlan = {
       tz,
-      start: start.toJSDate(),
-      end: end.toJSDate(),
+      start: plan.start,
+      end: plan.end,
       months: [],
       weeks: [],
       days: recentDays,
