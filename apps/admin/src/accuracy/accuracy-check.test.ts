@@ -34,6 +34,12 @@ describe('accuracy check', () => {
          FROM unnest($1::text[], $2::float8[]) WITH ORDINALITY AS x(u, t, n)`,
       [msgs.map((m) => m.user), msgs.map((m) => m.ts)],
     );
+    // Every other reply came from Gemini, with its tokens and cost.
+    await db.query(
+      `UPDATE conversations SET model = 'gemini-2.5-flash', input_tokens = 40, output_tokens = 12,
+              reasoning_tokens = 3, cost_usd = 0.000021
+        WHERE substr(mid, 2)::int % 2 = 0`,
+    );
     // Half folded, half still queued: both must count.
     await foldRollupQueue(db, Math.floor(msgs.length / 2), true);
   });
@@ -123,5 +129,30 @@ describe('accuracy check', () => {
       `UPDATE rollup_period_totals SET users = users - 1 WHERE tz = 'UTC' AND grain = 'd' AND period = $1`,
       [today],
     );
+  });
+
+  it('reports Gemini tokens and cost that the rollup lost, hour by hour', async () => {
+    await foldRollupQueue(db, 10_000, true);
+    const { rows } = await db.query<{ slot: Date }>(
+      `SELECT slot FROM rollup_gen_ai_slots WHERE input_tokens > 0 ORDER BY slot DESC LIMIT 1`,
+    );
+    const slot = rows[0]!.slot;
+    await db.query(`UPDATE rollup_gen_ai_slots SET input_tokens = input_tokens - 40 WHERE slot = $1`, [slot]);
+    const report = await checkAccuracy(db, analytics, [], now);
+    const hourStart = Math.floor(slot.getTime() / HOUR) * HOUR;
+    const replies = msgs
+      .map((m, i) => ({ ...m, n: i + 1 }))
+      .filter((m) => m.n % 2 === 0 && m.ts >= hourStart && m.ts < hourStart + HOUR).length;
+    expect(report.drifts).toEqual([
+      {
+        source: 'rollup',
+        hour: new Date(hourStart).toISOString().replace('.000Z', 'Z'),
+        metric: 'input_tokens',
+        expected: replies * 40,
+        actual: replies * 40 - 40,
+      },
+    ]);
+    await db.query(`UPDATE rollup_gen_ai_slots SET input_tokens = input_tokens + 40 WHERE slot = $1`, [slot]);
+    expect((await checkAccuracy(db, analytics, [], now)).ok).toBe(true);
   });
 });

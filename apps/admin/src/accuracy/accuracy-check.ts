@@ -1,9 +1,7 @@
 import {
   type Db,
   getPeriodUsers,
-  getRawDailyUsers,
-  getRawHourlyCounts,
-  getRawHourlyGenAi,
+  getRawTruth,
   getRollupHourlyGenAi,
   getRollupHourlyMessages,
   withTransaction,
@@ -13,7 +11,7 @@ import type { AnalyticsService } from '../analytics/analytics-service';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-/** collector hours are compared once they ended this long before the collector's snapshot */
+/** hours are compared with the analytics API and the collectors once they ended this long before */
 const SETTLE_MS = 2 * 60_000;
 
 type Drift = AccuracyReport['drifts'][number];
@@ -22,7 +20,8 @@ type Drift = AccuracyReport['drifts'][number];
  * Is the monitor telling the truth? Recomputes today's and yesterday's counts (UTC, per hour:
  * messages, distinct users, Gemini tokens and cost; per day: distinct users) from the raw conversation rows and compares
  * them with the rollups, the analytics API and each live bot's in-memory collector. Bounded to the
- * last two days and served by the timestamp index, so it is cheap to run every few minutes.
+ * last two days, served by the timestamp index and reading those raw rows once, so it is cheap to
+ * run every few minutes on a busy bot.
  */
 export async function checkAccuracy(
   db: Db,
@@ -41,20 +40,18 @@ export async function checkAccuracy(
   // Raw rows and rollups read in one snapshot: rollup + still-queued must equal raw exactly.
   const snapshot = await withTransaction(db, async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const raw = await getRawHourlyCounts(tx, from, to);
+    const raw = await getRawTruth(tx, from, to);
     const rollup = await getRollupHourlyMessages(tx, from, to);
-    const rawDays = await getRawDailyUsers(tx, from, to);
     const days = [0, 1].map((d) => {
       const start = new Date(from.getTime() + d * DAY);
       return { period: start.toISOString().slice(0, 10), start, end: new Date(start.getTime() + DAY) };
     });
     const rollupDays = await getPeriodUsers(tx, 'UTC', 'd', days);
-    const rawGenAi = await getRawHourlyGenAi(tx, from, to);
     const rollupGenAi = await getRollupHourlyGenAi(tx, from, to);
-    return { raw, rollup, rawDays, days, rollupDays, rawGenAi, rollupGenAi };
+    return { raw, rollup, days, rollupDays, rollupGenAi };
   });
 
-  const overall = new Map(snapshot.raw.filter((r) => r.instance_id === null).map((r) => [r.hour, r]));
+  const overall = new Map(snapshot.raw.hourly.filter((r) => r.instance_id === null).map((r) => [r.hour, r]));
   const hours: string[] = [];
   for (let t = from.getTime(); t < nowMs; t += HOUR)
     hours.push(new Date(t).toISOString().replace('.000Z', 'Z'));
@@ -66,7 +63,7 @@ export async function checkAccuracy(
     if (actual !== expected) drifts.push({ source: 'rollup', hour, metric: 'messages', expected, actual });
   }
   // Gemini tokens and cost: rollup (folded + queued) against the raw rows, hour by hour.
-  const rawGenAi = new Map(snapshot.rawGenAi.map((r) => [r.hour, r]));
+  const rawGenAi = new Map(snapshot.raw.genAi.map((r) => [r.hour, r]));
   const rollupGenAi = new Map(snapshot.rollupGenAi.map((r) => [r.hour, r]));
   for (const hour of hours) {
     const want = rawGenAi.get(hour);
@@ -79,7 +76,7 @@ export async function checkAccuracy(
       if (!same) drifts.push({ source: 'rollup', hour, metric, expected, actual });
     }
   }
-  const rawDayUsers = new Map(snapshot.rawDays.map((d) => [d.day, d.users]));
+  const rawDayUsers = new Map(snapshot.raw.days.map((d) => [d.day, d.users]));
   snapshot.days.forEach((d, i) => {
     const expected = rawDayUsers.get(d.period) ?? 0;
     const actual = snapshot.rollupDays[i] ?? 0;
@@ -87,19 +84,18 @@ export async function checkAccuracy(
       drifts.push({ source: 'rollup', hour: `${d.period}T00:00:00Z`, metric: 'users', expected, actual });
   });
 
-  // The analytics API, as a dashboard calls it: completed hours only (new messages keep coming).
-  const lastHour = new Date(Math.floor(nowMs / HOUR) * HOUR);
+  // The analytics API, as a dashboard calls it: hours that ended a while ago (a message stamped
+  // just before the hour's end may still be on its way to the table), against the snapshot's raw rows.
+  const settled = new Date(Math.floor((nowMs - SETTLE_MS) / HOUR) * HOUR);
   const timeline = await analytics.timeline({
     tz: 'UTC',
     granularity: 'hour',
     from: from.toISOString(),
-    to: lastHour.toISOString(),
+    to: settled.toISOString(),
   });
-  const rawNow = await getRawHourlyCounts(db, from, lastHour);
-  const rawNowByHour = new Map(rawNow.filter((r) => r.instance_id === null).map((r) => [r.hour, r]));
   for (const b of timeline.buckets) {
     const hour = new Date(b.start).toISOString().replace('.000Z', 'Z');
-    const want = rawNowByHour.get(hour);
+    const want = overall.get(hour);
     if (b.messages !== (want?.messages ?? 0)) {
       drifts.push({
         source: 'analytics',
@@ -127,13 +123,15 @@ export async function checkAccuracy(
     const snapshotMs = Date.parse(inst.metrics.timestamp);
     if (nowMs - snapshotMs > 60_000) continue;
     compared.push(inst.instance_id);
-    const perHour = new Map(rawNow.filter((r) => r.instance_id === inst.instance_id).map((r) => [r.hour, r]));
+    const perHour = new Map(
+      snapshot.raw.hourly.filter((r) => r.instance_id === inst.instance_id).map((r) => [r.hour, r]),
+    );
     for (const h of inst.metrics.hourly) {
       const startMs = Date.parse(h.hour);
       if (
         startMs < from.getTime() ||
         startMs + HOUR > snapshotMs - SETTLE_MS ||
-        startMs + HOUR > lastHour.getTime()
+        startMs + HOUR > settled.getTime()
       )
         continue;
       const hour = new Date(startMs).toISOString().replace('.000Z', 'Z');
