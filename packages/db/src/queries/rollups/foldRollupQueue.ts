@@ -35,11 +35,14 @@ export async function foldRollupQueue(
           WHERE conversation_id IN (SELECT conversation_id FROM rollup_queue ORDER BY conversation_id LIMIT $1)
          RETURNING conversation_id
        ),
+       -- The batch's rows are looked up one by one (OFFSET 0 keeps each lookup a subquery the
+       -- planner cannot turn into a join): estimating the batch at the limit, it otherwise hashes
+       -- the whole table, so a tick's cost grew with the table (a million rows: a full scan a tick).
        batch AS (
          SELECT c.facebook_id, c."timestamp" AS ts, c.response_time_ms AS rt, c.status, c.model,
                 c.input_tokens, c.cached_tokens, c.output_tokens, c.reasoning_tokens, c.cost_usd,
                 c.block_reason, c.finish_reason
-           FROM q JOIN conversations c ON c.id = q.conversation_id
+           FROM q CROSS JOIN LATERAL (SELECT * FROM conversations c WHERE c.id = q.conversation_id OFFSET 0) c
        ),
        slots AS (
          INSERT INTO rollup_slots AS s (slot, messages, failed, response_ms_sum, response_count)
@@ -73,15 +76,20 @@ export async function foldRollupQueue(
            truncated = g.truncated + EXCLUDED.truncated
        ),
        -- Users folded for the first time get their dense number (only folds and backfills, under
-       -- the rollup lock, write numbers: no race between the NOT EXISTS and the insert).
+       -- the rollup lock, write numbers: no race between the lookup and the insert). Looked up user
+       -- by user, like the batch's rows, not by a scan of every numbered user.
+       users AS (
+         SELECT b.facebook_id, n.uid
+           FROM (SELECT DISTINCT facebook_id FROM batch) b
+           LEFT JOIN LATERAL (SELECT uid FROM user_numbers n WHERE n.facebook_id = b.facebook_id OFFSET 0) n ON true
+       ),
        numbered AS (
          INSERT INTO user_numbers (facebook_id)
-         SELECT DISTINCT b.facebook_id FROM batch b
-          WHERE NOT EXISTS (SELECT 1 FROM user_numbers n WHERE n.facebook_id = b.facebook_id)
+         SELECT facebook_id FROM users WHERE uid IS NULL
          RETURNING facebook_id, uid
        ),
        nums AS (
-         SELECT n.facebook_id, n.uid FROM user_numbers n WHERE n.facebook_id IN (SELECT facebook_id FROM batch)
+         SELECT facebook_id, uid FROM users WHERE uid IS NOT NULL
          UNION ALL
          SELECT facebook_id, uid FROM numbered
        ),
