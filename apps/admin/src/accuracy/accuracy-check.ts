@@ -37,21 +37,21 @@ export async function checkAccuracy(
   const to = new Date(Math.floor(nowMs / DAY) * DAY + DAY);
   const drifts: Drift[] = [];
 
+  const days = [0, 1].map((d) => {
+    const start = new Date(from.getTime() + d * DAY);
+    return { period: start.toISOString().slice(0, 10), start, end: new Date(start.getTime() + DAY) };
+  });
   // Raw rows and rollups read in one snapshot: rollup + still-queued must equal raw exactly.
   const snapshot = await withTransaction(db, async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const raw = await getRawTruth(tx, from, to);
     const rollup = await getRollupHourlyMessages(tx, from, to);
-    const days = [0, 1].map((d) => {
-      const start = new Date(from.getTime() + d * DAY);
-      return { period: start.toISOString().slice(0, 10), start, end: new Date(start.getTime() + DAY) };
-    });
     const rollupDays = await getPeriodUsers(tx, 'UTC', 'd', days);
     const rollupGenAi = await getRollupHourlyGenAi(tx, from, to);
-    return { raw, rollup, days, rollupDays, rollupGenAi };
+    return { raw, rollup, rollupDays, rollupGenAi };
   });
 
-  const overall = new Map(snapshot.raw.hourly.filter((r) => r.instance_id === null).map((r) => [r.hour, r]));
+  const overall = new Map(snapshot.raw.hourly.map((r) => [r.hour, r]));
   const hours: string[] = [];
   for (let t = from.getTime(); t < nowMs; t += HOUR)
     hours.push(new Date(t).toISOString().replace('.000Z', 'Z'));
@@ -77,7 +77,7 @@ export async function checkAccuracy(
     }
   }
   const rawDayUsers = new Map(snapshot.raw.days.map((d) => [d.day, d.users]));
-  snapshot.days.forEach((d, i) => {
+  days.forEach((d, i) => {
     const expected = rawDayUsers.get(d.period) ?? 0;
     const actual = snapshot.rollupDays[i] ?? 0;
     if (actual !== expected)
@@ -124,7 +124,7 @@ export async function checkAccuracy(
     if (nowMs - snapshotMs > 60_000) continue;
     compared.push(inst.instance_id);
     const perHour = new Map(
-      snapshot.raw.hourly.filter((r) => r.instance_id === inst.instance_id).map((r) => [r.hour, r]),
+      snapshot.raw.instances.filter((r) => r.instance_id === inst.instance_id).map((r) => [r.hour, r]),
     );
     for (const h of inst.metrics.hourly) {
       const startMs = Date.parse(h.hour);

@@ -3,8 +3,6 @@ import type { Queryable } from '../../pool';
 export interface HourlyCount {
   /** ISO start of the UTC hour */
   hour: string;
-  /** null: every instance together */
-  instance_id: string | null;
   messages: number;
   users: number;
 }
@@ -20,8 +18,10 @@ export interface HourlyGenAi {
 
 /** The truth for the accuracy check, straight from the raw conversation rows in [from, to). */
 export interface RawTruth {
-  /** messages and distinct users per UTC hour, overall (instance_id null) and per bot instance */
+  /** messages and distinct users per UTC hour, every bot instance together */
   hourly: HourlyCount[];
+  /** the same per bot instance */
+  instances: Array<HourlyCount & { instance_id: string }>;
   /** Gemini tokens and cost per UTC hour (rows that name a model) */
   genAi: HourlyGenAi[];
   /** distinct users per UTC day */
@@ -63,19 +63,19 @@ export async function getRawTruth(db: Queryable, from: Date, to: Date): Promise<
       ORDER BY 1, 2, 3, 4`,
     [from, to],
   );
-  const truth: RawTruth = { hourly: [], genAi: [], days: [] };
+  const truth: RawTruth = { hourly: [], instances: [], genAi: [], days: [] };
   for (const r of rows) {
     if (r.set === 'day') truth.days.push({ day: r.day as string, users: r.users });
     else if (r.set === 'instance')
-      truth.hourly.push({
+      truth.instances.push({
         hour: r.hour as string,
-        instance_id: r.instance_id,
+        instance_id: r.instance_id as string,
         messages: r.messages,
         users: r.users,
       });
     else {
       const hour = r.hour as string;
-      truth.hourly.push({ hour, instance_id: null, messages: r.messages, users: r.users });
+      truth.hourly.push({ hour, messages: r.messages, users: r.users });
       truth.genAi.push({
         hour,
         input_tokens: r.input_tokens,

@@ -15,15 +15,15 @@ export interface UserTotals {
  */
 export async function getUserTotals(db: Queryable, now: Date): Promise<UserTotals> {
   const { rows } = await db.query<UserTotals>(
-    `WITH d AS (SELECT (($1::timestamptz) AT TIME ZONE 'UTC')::date AS today)
+    `WITH d AS (SELECT today, today::timestamp AT TIME ZONE 'UTC' AS day_start,
+                       (today + 1)::timestamp AT TIME ZONE 'UTC' AS day_end,
+                       (today - 6)::timestamp AT TIME ZONE 'UTC' AS week_start
+                  FROM (SELECT (($1::timestamptz) AT TIME ZONE 'UTC')::date AS today) t)
      SELECT (SELECT count(*) FROM users) AS total,
-            active_user_count('UTC', '{}', '{}', ARRAY[d.today],
-                              d.today::timestamp AT TIME ZONE 'UTC', (d.today + 1)::timestamp AT TIME ZONE 'UTC',
-                              d.today::timestamp AT TIME ZONE 'UTC', (d.today + 1)::timestamp AT TIME ZONE 'UTC')
+            active_user_count('UTC', '{}', '{}', ARRAY[d.today], d.day_start, d.day_end, d.day_start, d.day_end)
               AS active_today,
             active_user_count('UTC', '{}', '{}', ARRAY(SELECT d.today - k FROM generate_series(0, 6) k),
-                              (d.today - 6)::timestamp AT TIME ZONE 'UTC', (d.today + 1)::timestamp AT TIME ZONE 'UTC',
-                              (d.today - 6)::timestamp AT TIME ZONE 'UTC', (d.today + 1)::timestamp AT TIME ZONE 'UTC')
+                              d.week_start, d.day_end, d.week_start, d.day_end)
               AS active_this_week
        FROM d`,
     [now],
