@@ -104,17 +104,19 @@ describe('accuracy check', () => {
   });
 
   it('reports a corrupted daily-users rollup and a collector that counted wrong', async () => {
-    const today = new Date(Math.floor(now / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
+    // the UTC day of the newest messages (today, or yesterday in the first hour of a UTC day, when
+    // today has no rows and so no day rollup to corrupt)
+    const day = new Date(Math.floor((thisHour - HOUR) / 86_400_000) * 86_400_000).toISOString().slice(0, 10);
     await db.query(
       `UPDATE rollup_period_totals SET users = users + 1 WHERE tz = 'UTC' AND grain = 'd' AND period = $1`,
-      [today],
+      [day],
     );
     const hourly = truthfulHourly();
     hourly[20]!.messages += 1;
     const report = await checkAccuracy(db, analytics, [collector(hourly)], now);
     expect(
       report.drifts.some(
-        (d) => d.source === 'rollup' && d.metric === 'users' && d.hour === `${today}T00:00:00Z`,
+        (d) => d.source === 'rollup' && d.metric === 'users' && d.hour === `${day}T00:00:00Z`,
       ),
     ).toBe(true);
     expect(report.drifts).toContainEqual(
@@ -127,7 +129,7 @@ describe('accuracy check', () => {
     );
     await db.query(
       `UPDATE rollup_period_totals SET users = users - 1 WHERE tz = 'UTC' AND grain = 'd' AND period = $1`,
-      [today],
+      [day],
     );
   });
 
