@@ -77,6 +77,8 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
     () => registry.list(),
     log.child({ component: 'accuracy' }),
     () => scheduleMetrics(),
+    // the embedded database runs one transaction at a time: a paced check would hold it idle
+    { paced: !config.embeddedDatabase },
   );
 
   const app = Fastify({

@@ -157,4 +157,30 @@ describe('accuracy check', () => {
     await db.query(`UPDATE rollup_gen_ai_slots SET input_tokens = input_tokens + 40 WHERE slot = $1`, [slot]);
     expect((await checkAccuracy(db, analytics, [], now)).ok).toBe(true);
   });
+
+  it('reads raw rows and rollups in one snapshot while rows arrive between its paced pieces', async () => {
+    // The raw read is spread over many small queries with pauses; rows stored meanwhile (this
+    // hour, so compared) must be in neither side or in both, never in the rollup only. (The
+    // embedded database runs one transaction at a time: there the writer waits for the check.)
+    const paced = tdb.kind === 'postgres';
+    let stored = 0;
+    let checking = true;
+    const writer = (async () => {
+      while (checking) {
+        stored++;
+        await db.query(
+          `INSERT INTO conversations (mid, facebook_id, kind, message_text, "timestamp", received_at, response_time_ms, status, instance_id)
+           VALUES ($1, 'u1', 'text', 'hi', now(), now(), 100, 'replied', 'bot-1')`,
+          [`live-${stored}`],
+        );
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    const report = await checkAccuracy(db, analytics, [], Date.now(), { paced });
+    const storedDuring = stored;
+    checking = false;
+    await writer;
+    if (paced) expect(storedDuring).toBeGreaterThan(10);
+    expect(report.drifts).toEqual([]);
+  });
 });

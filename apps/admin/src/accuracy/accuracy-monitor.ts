@@ -2,7 +2,7 @@ import type { Db } from '@botpulse/db';
 import type { AccuracyReport, InstanceState } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import type { AnalyticsService } from '../analytics/analytics-service';
-import { checkAccuracy } from './accuracy-check';
+import { type CheckOptions, checkAccuracy } from './accuracy-check';
 
 /** Runs the accuracy check every few minutes and keeps the last report (dashboard, /metrics, logs). */
 export class AccuracyMonitor {
@@ -18,6 +18,7 @@ export class AccuracyMonitor {
     private readonly instances: () => InstanceState[],
     private readonly log: Logger,
     private readonly onReport: (report: AccuracyReport) => void = () => {},
+    private readonly options: CheckOptions = {},
   ) {}
 
   start(intervalMs: number, firstAfterMs = 30_000): void {
@@ -35,7 +36,7 @@ export class AccuracyMonitor {
     if (this.running) return this.last;
     this.running = true;
     try {
-      const report = await checkAccuracy(this.db, this.analytics, this.instances());
+      const report = await checkAccuracy(this.db, this.analytics, this.instances(), Date.now(), this.options);
       this.last = report;
       this.checksTotal++;
       this.driftsTotal += report.drifts.length;

@@ -28,11 +28,9 @@ export interface RawTruth {
   days: Array<{ day: string; users: number }>;
 }
 
-interface Row {
-  set: 'hour' | 'instance' | 'day';
-  hour: string | null;
-  day: string | null;
+interface HourRow {
   instance_id: string | null;
+  hour: string;
   messages: number;
   users: number;
   input_tokens: number;
@@ -41,49 +39,81 @@ interface Row {
   cost_usd: number;
 }
 
-/**
- * Every raw figure the accuracy check compares, in one pass over the range (index range on
- * timestamp): the rows are read once, then grouped by hour, by hour and instance, and by day.
- */
-export async function getRawTruth(db: Queryable, from: Date, to: Date): Promise<RawTruth> {
-  const { rows } = await db.query<Row>(
-    `SELECT CASE GROUPING(h, instance_id, d) WHEN 3 THEN 'hour' WHEN 1 THEN 'instance' ELSE 'day' END AS set,
-            to_char(h, 'YYYY-MM-DD"T"HH24:00:00"Z"') AS hour, to_char(d, 'YYYY-MM-DD') AS day, instance_id,
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
+/** Per UTC hour in [from, to): messages, distinct users and Gemini usage, all bots and per bot. */
+async function readHours(db: Queryable, from: Date, to: Date, truth: RawTruth): Promise<void> {
+  const { rows } = await db.query<HourRow>(
+    `SELECT to_char(h, 'YYYY-MM-DD"T"HH24:00:00"Z"') AS hour, instance_id,
             count(*) AS messages, count(DISTINCT facebook_id) AS users,
             coalesce(sum(input_tokens) FILTER (WHERE model IS NOT NULL), 0) AS input_tokens,
             coalesce(sum(output_tokens) FILTER (WHERE model IS NOT NULL), 0) AS output_tokens,
             coalesce(sum(reasoning_tokens) FILTER (WHERE model IS NOT NULL), 0) AS reasoning_tokens,
             coalesce(sum(cost_usd) FILTER (WHERE model IS NOT NULL), 0) AS cost_usd
        FROM (SELECT date_trunc('hour', "timestamp" AT TIME ZONE 'UTC') AS h,
-                    ("timestamp" AT TIME ZONE 'UTC')::date AS d,
                     instance_id, facebook_id, model, input_tokens, output_tokens, reasoning_tokens, cost_usd
                FROM conversations
               WHERE "timestamp" >= $1 AND "timestamp" < $2) c
-      GROUP BY GROUPING SETS ((h), (h, instance_id), (d))
-      ORDER BY 1, 2, 3, 4`,
+      GROUP BY GROUPING SETS ((h), (h, instance_id))
+      ORDER BY 1, 2 NULLS FIRST`,
     [from, to],
   );
-  const truth: RawTruth = { hourly: [], instances: [], genAi: [], days: [] };
   for (const r of rows) {
-    if (r.set === 'day') truth.days.push({ day: r.day as string, users: r.users });
-    else if (r.set === 'instance')
+    if (r.instance_id !== null) {
       truth.instances.push({
-        hour: r.hour as string,
-        instance_id: r.instance_id as string,
+        hour: r.hour,
+        instance_id: r.instance_id,
         messages: r.messages,
         users: r.users,
       });
-    else {
-      const hour = r.hour as string;
-      truth.hourly.push({ hour, messages: r.messages, users: r.users });
-      truth.genAi.push({
-        hour,
-        input_tokens: r.input_tokens,
-        output_tokens: r.output_tokens,
-        reasoning_tokens: r.reasoning_tokens,
-        cost_usd: r.cost_usd,
-      });
+      continue;
     }
+    truth.hourly.push({ hour: r.hour, messages: r.messages, users: r.users });
+    const { input_tokens, output_tokens, reasoning_tokens, cost_usd } = r;
+    truth.genAi.push({ hour: r.hour, input_tokens, output_tokens, reasoning_tokens, cost_usd });
+  }
+}
+
+/** Distinct users of the UTC day that starts at `day`. */
+async function readDayUsers(db: Queryable, day: Date): Promise<number> {
+  const { rows } = await db.query<{ users: number }>(
+    `SELECT count(*) AS users
+       FROM (SELECT DISTINCT facebook_id FROM conversations
+              WHERE "timestamp" >= $1 AND "timestamp" < $1::timestamptz + interval '1 day') u`,
+    [day],
+  );
+  return rows[0]!.users;
+}
+
+/**
+ * Every raw figure the accuracy check compares, for whole UTC days [from, to), read piece by
+ * piece: each past hour alone, the rest of the range after the current hour at once, then each
+ * day's distinct users (which do not add up from hours). `pause` runs between pieces, so a caller
+ * on a busy database can spread the reads out; inside one REPEATABLE READ transaction the pieces
+ * all see the same rows.
+ */
+export async function getRawTruth(
+  db: Queryable,
+  from: Date,
+  to: Date,
+  pause: () => Promise<void> = async () => {},
+): Promise<RawTruth> {
+  const truth: RawTruth = { hourly: [], instances: [], genAi: [], days: [] };
+  // rows stamped after the current hour are rare (kept from before event times were clamped): one piece
+  const hoursEnd = Math.min(to.getTime(), Math.ceil((Date.now() + 1) / HOUR) * HOUR);
+  for (let t = from.getTime(); t < to.getTime(); ) {
+    const end = t < hoursEnd ? t + HOUR : to.getTime();
+    await readHours(db, new Date(t), new Date(end), truth);
+    await pause();
+    t = end;
+  }
+  for (let t = from.getTime(); t < to.getTime(); t += DAY) {
+    truth.days.push({
+      day: new Date(t).toISOString().slice(0, 10),
+      users: await readDayUsers(db, new Date(t)),
+    });
+    await pause();
   }
   return truth;
 }
