@@ -31,6 +31,7 @@ import {
   parseUserSort,
   previousRange,
 } from './params';
+import { PastRangeUsers } from './past-range-users';
 import { bucketsOf, formatLocal, periodCover, UNIT, wholeDays } from './periods';
 import { TopUsers } from './top-users';
 
@@ -47,9 +48,11 @@ export class AnalyticsService {
   /** zones whose rollups are complete; a zone never stops being ready once it is */
   private readonly readyZones = new Set<string>();
   private readonly topUsers: TopUsers;
+  private readonly pastRangeUsers: PastRangeUsers;
 
   constructor(private readonly db: Db) {
     this.topUsers = new TopUsers(db);
+    this.pastRangeUsers = new PastRangeUsers(db);
   }
 
   /** Whether `tz` can be read from the rollups; the first request for a zone queues its backfill. */
@@ -71,7 +74,8 @@ export class AnalyticsService {
     const sparkGranularity = sparklineGranularity(range);
     const [{ counts: current, unpricedModels }, { counts: previous }, spark] = await Promise.all([
       this.countSet(range, ready),
-      this.countSet({ ...prev, end: previousUntil }, ready),
+      // its end moves with the clock: the last count carried forward (exact; see PastRangeUsers)
+      this.countSet({ ...prev, end: previousUntil }, ready, true),
       this.series(range, sparkGranularity, ready, asOf),
     ]);
     return {
@@ -256,11 +260,13 @@ export class AnalyticsService {
   private async countSet(
     range: AnalyticsRange,
     zoneReady: boolean,
+    movingEnd = false,
   ): Promise<{ counts: CountSet; unpricedModels: string[] }> {
     const interval = { start: range.start.toJSDate(), end: range.end.toJSDate() };
+    const plan = this.plan(range.tz, range.start, range.end, zoneReady);
     const [[counts], users, [genAi]] = await Promise.all([
       getBucketMessageCounts(this.db, [interval]),
-      getActiveUserCount(this.db, this.plan(range.tz, range.start, range.end, zoneReady)),
+      movingEnd ? this.pastRangeUsers.count(plan) : getActiveUserCount(this.db, plan),
       getBucketGenAiCounts(this.db, [interval]),
     ]);
     return {

@@ -4,6 +4,7 @@ export * from './getBucketGenAiCounts';
 export * from './getBucketMessageCounts';
 export * from './getBucketUsersRaw';
 export * from './getHeatmapCounts';
+export * from './getPastRangeUsers';
 export * from './getPeriodUsers';
 export * from './getUserActivityPage';
 export * from './types';
