@@ -1,5 +1,4 @@
 import {
-  type ActivityPlan,
   type Db,
   getActiveUserCount,
   getBucketGenAiCounts,
@@ -32,7 +31,7 @@ import {
   previousRange,
 } from './params';
 import { PastRangeUsers } from './past-range-users';
-import { bucketsOf, formatLocal, periodCover, UNIT, wholeDays } from './periods';
+import { activityPlan, bucketsOf, formatLocal, UNIT } from './periods';
 import { TopUsers } from './top-users';
 
 type Query = Record<string, unknown>;
@@ -154,9 +153,9 @@ export class AnalyticsService {
     const lastDay = range.end.minus({ milliseconds: 1 }).startOf('day');
     const window = (days: number) => {
       const start = lastDay.minus({ days: days - 1 });
-      return this.plan(range.tz, start, range.end, ready);
+      return activityPlan(range.tz, start, range.end, ready);
     };
-    const plan = this.plan(range.tz, range.start, range.end, ready);
+    const plan = activityPlan(range.tz, range.start, range.end, ready);
     const offset = (page - 1) * pageSize;
     // The most active: the settled-days cache (exact); the costliest: straight from the rollups.
     const [summary, cachedTop, dau, wau, mau, perDay] = await Promise.all([
@@ -246,7 +245,7 @@ export class AnalyticsService {
       buckets.map(async (b) => {
         const known = byLabel.get(b.label);
         if (known !== undefined) return known;
-        const plan = this.plan(
+        const plan = activityPlan(
           tz,
           DateTime.fromJSDate(b.start, { zone: tz }),
           DateTime.fromJSDate(b.end, { zone: tz }),
@@ -263,7 +262,7 @@ export class AnalyticsService {
     movingEnd = false,
   ): Promise<{ counts: CountSet; unpricedModels: string[] }> {
     const interval = { start: range.start.toJSDate(), end: range.end.toJSDate() };
-    const plan = this.plan(range.tz, range.start, range.end, zoneReady);
+    const plan = activityPlan(range.tz, range.start, range.end, zoneReady);
     const [[counts], users, [genAi]] = await Promise.all([
       getBucketMessageCounts(this.db, [interval]),
       movingEnd ? this.pastRangeUsers.count(plan) : getActiveUserCount(this.db, plan),
@@ -280,21 +279,6 @@ export class AnalyticsService {
         cost_usd: genAi!.cost_usd,
       },
       unpricedModels: genAi!.unpriced_models,
-    };
-  }
-
-  private plan(tz: string, start: DateTime, end: DateTime, zoneReady: boolean): ActivityPlan {
-    const s = start.setZone(tz);
-    const e = end.setZone(tz);
-    const days = zoneReady ? wholeDays(s, e) : null;
-    const endDate = e.toJSDate();
-    return {
-      tz,
-      start: s.toJSDate(),
-      end: endDate,
-      ...(days ? periodCover(days.dayFrom, days.dayTo) : { months: [], weeks: [], days: [] }),
-      daysStart: days?.daysStart ?? endDate,
-      daysEnd: days?.daysEnd ?? endDate,
     };
   }
 }

@@ -1,5 +1,4 @@
 import {
-  type ActivityPlan,
   backfillRollupZone,
   createPool,
   type Db,
@@ -11,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PastRangeUsers } from './past-range-users';
-import { periodCover, wholeDays } from './periods';
+import { activityPlan } from './periods';
 
 // The overview's previous period: a range in the past whose end moves with the clock. Its count is
 // carried forward from the last one; checked against distinct users counted here in JS after each
@@ -44,19 +43,6 @@ async function insert(batch: Array<{ user: string; ts: number }>) {
   msgs.push(...batch);
 }
 
-function plan(end: DateTime): ActivityPlan {
-  const s = start;
-  const days = wholeDays(s, end)!;
-  return {
-    tz: TZ,
-    start: s.toJSDate(),
-    end: end.toJSDate(),
-    ...periodCover(days.dayFrom, days.dayTo),
-    daysStart: days.daysStart,
-    daysEnd: days.daysEnd,
-  };
-}
-
 function expected(from: DateTime, end: DateTime): number {
   const users = new Set<string>();
   for (const m of msgs) if (m.ts >= from.toMillis() && m.ts < end.toMillis()) users.add(m.user);
@@ -66,7 +52,7 @@ function expected(from: DateTime, end: DateTime): number {
 /** counts at `end`; returns the count and whether it was counted afresh */
 async function countAt(end: DateTime) {
   const before = sent.length;
-  const users = await past.count(plan(end));
+  const users = await past.count(activityPlan(TZ, start, end, true));
   const fresh = sent.slice(before).some((q) => q.includes('active_user_count'));
   return { users, fresh };
 }
@@ -150,16 +136,8 @@ describe('users of a past range whose end moves on', () => {
 
   it('counts afresh while the range ends less than 21 hours ago (a late row there is folded without a version bump)', async () => {
     const recentStart = DateTime.now().setZone(TZ).minus({ hours: 10 });
-    const recent = (end: DateTime): ActivityPlan => ({
-      tz: TZ,
-      start: recentStart.toJSDate(),
-      end: end.toJSDate(),
-      months: [],
-      weeks: [],
-      days: [],
-      daysStart: end.toJSDate(),
-      daysEnd: end.toJSDate(),
-    });
+    // no cover: every row from the raw rows
+    const recent = (end: DateTime) => activityPlan(TZ, recentStart, end, false);
     const e1 = recentStart.plus({ hours: 2 });
     await insert([{ user: 'r1', ts: recentStart.plus({ minutes: 30 }).toMillis() }]);
     await foldRollupQueue(db, 100_000, true);

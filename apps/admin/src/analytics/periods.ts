@@ -1,3 +1,4 @@
+import type { ActivityPlan } from '@botpulse/db';
 import type { Granularity } from '@botpulse/protocol';
 import { DateTime, type DateTimeUnit } from 'luxon';
 
@@ -62,6 +63,26 @@ export function wholeDays(start: DateTime, end: DateTime) {
     dayTo: last.toISODate()!,
     daysStart: first.toJSDate(),
     daysEnd: last.toJSDate(),
+  };
+}
+
+/**
+ * What the activity functions read for [start, end) in `tz`: the range's whole local days as the
+ * fewest rollup periods, the partial days at the ends from the raw rows. Without a ready zone,
+ * no cover: all of it from the raw rows.
+ */
+export function activityPlan(tz: string, start: DateTime, end: DateTime, zoneReady: boolean): ActivityPlan {
+  const s = start.setZone(tz);
+  const e = end.setZone(tz);
+  const days = zoneReady ? wholeDays(s, e) : null;
+  const endDate = e.toJSDate();
+  return {
+    tz,
+    start: s.toJSDate(),
+    end: endDate,
+    ...(days ? periodCover(days.dayFrom, days.dayTo) : { months: [], weeks: [], days: [] }),
+    daysStart: days?.daysStart ?? endDate,
+    daysEnd: days?.daysEnd ?? endDate,
   };
 }
 
