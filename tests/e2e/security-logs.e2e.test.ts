@@ -63,6 +63,14 @@ describe('logs at info level', () => {
     };
     await send(PSID, TEXTS[0]!);
     await send(OTHER, TEXTS[1]!);
+    // Answered before the fault is set: a 200 only acknowledges, so on a busy machine the first two
+    // replies could otherwise meet the fault too.
+    await stack.waitFor(
+      async () =>
+        (await count(stack, 'SELECT count(*) AS n FROM conversations WHERE mid = ANY ($1)', [mids])) === 2,
+      'the first two answered',
+      60_000,
+    );
     stack.graph!.setFault({ kind: 'server_error', paths: 'send' });
     await send(PSID, TEXTS[2]!);
     await stack.waitFor(

@@ -1,5 +1,5 @@
 import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
-import { type FakeReply, type RecordedRequest, startFakeServer } from './http';
+import { type FakeReply, type FakeRequest, type RecordedRequest, startFakeServer } from './http';
 
 /**
  * A local stand-in for Slack, Discord, Teams and Alertmanager webhooks: records what arrives and
@@ -10,27 +10,61 @@ export interface AlertReceiver {
   url(path: string): string;
   /** requests to `path`, oldest first */
   received(path: string): RecordedRequest[];
-  /** the next answers for `path`, in order; after them 200 again */
+  /**
+   * The next answers for `path`, in order; after them 200 again. With `when`, only the requests it
+   * accepts take them (the others get 200), so a test can aim a failure at one kind of notification
+   * without racing the ones that come before it.
+   */
   queue(path: string, ...replies: FakeReply[]): void;
+  queueWhen(path: string, when: (body: unknown) => boolean, ...replies: FakeReply[]): void;
+  /** the status each request to `path` was answered with, in arrival order (as `received`) */
+  answered(path: string): Answered[];
   stop(): Promise<void>;
 }
 
+export interface Answered {
+  status: number;
+  body: unknown;
+  at: number;
+}
+
+interface Queued {
+  when: ((body: unknown) => boolean) | undefined;
+  reply: FakeReply;
+}
+
 export async function startAlertReceiver(options: { port?: number } = {}): Promise<AlertReceiver> {
-  const queued = new Map<string, FakeReply[]>();
+  const queued = new Map<string, Queued[]>();
+  const answers: (Answered & { path: string })[] = [];
+  const route = (req: FakeRequest): FakeReply => {
+    const list = queued.get(req.path) ?? [];
+    const i = list.findIndex((q) => !q.when || q.when(req.body));
+    const reply = i < 0 ? { status: 200, body: { ok: true } } : list.splice(i, 1)[0]!.reply;
+    if (req.method === 'POST')
+      answers.push({
+        path: req.path,
+        body: req.body,
+        at: Date.now(),
+        status: reply === 'hang' ? 0 : reply.status,
+      });
+    return reply;
+  };
   const server = await startFakeServer({
     port: options.port ?? 0,
     host: '127.0.0.1',
     record: true,
     maxRecorded: 10_000,
-    route: (req) => queued.get(req.path)?.shift() ?? { status: 200, body: { ok: true } },
+    route,
   });
+  const enqueue = (path: string, when: Queued['when'], replies: FakeReply[]) =>
+    queued.set(path, [...(queued.get(path) ?? []), ...replies.map((reply) => ({ when, reply }))]);
   return {
     port: server.port,
     url: (path) => `${server.origin}${path}`,
     received: (path) => server.requests().filter((r) => r.path === path && r.method === 'POST'),
-    queue(path, ...replies) {
-      queued.set(path, [...(queued.get(path) ?? []), ...replies]);
-    },
+    queue: (path, ...replies) => enqueue(path, undefined, replies),
+    queueWhen: (path, when, ...replies) => enqueue(path, when, replies),
+    answered: (path) => answers.filter((a) => a.path === path).map(({ path: _, ...a }) => a),
     stop: () => server.stop(),
   };
 }
