@@ -134,7 +134,7 @@ describe('users of a past range whose end moves on', () => {
     expect(r.fresh).toBe(false);
   });
 
-  it('counts afresh while the range ends less than 21 hours ago (a late row there is folded without a version bump)', async () => {
+  it('counts afresh while the range ends less than 21 hours ago (a late row there may be folded without a version bump)', async () => {
     const recentStart = DateTime.now().setZone(TZ).minus({ hours: 10 });
     // no cover: every row from the raw rows
     const recent = (end: DateTime) => activityPlan(TZ, recentStart, end, false);

@@ -10,9 +10,12 @@ import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalyticsService } from './analytics-service';
+import { activityPlan } from './periods';
+import { TopUsers } from './top-users';
 
-// The users page over recent days: the settled days come from a cache of per-user sums, the last two
-// days and every still-queued row from the database on each request. Checked against sums done
+// The users page over recent days: the settled days come from a cache of per-user sums, today (and
+// yesterday in the first minutes after midnight) and every still-queued row from the database on
+// each request. Checked against sums done
 // here in JS after each kind of change the cache must see: new rows today, a late row for a settled
 // day (queued, then folded), a data-protection delete. Each listed user's Gemini cost comes from the
 // rollups of the whole range plus the queued rows and edges: checked to the cent's millionth.
@@ -162,6 +165,24 @@ describe('users page: cached settled days plus recent rows', () => {
     await check();
     await foldRollupQueue(db, 100_000, true);
     await check();
+  });
+
+  it('sees a late row for yesterday (settled minutes after midnight) while queued and once folded', async () => {
+    const user = expectedTop()[12]!.user_id;
+    // a minute before midnight: under 20 hours old for most of the day
+    const ts = today.minus({ minutes: 1 }).toMillis();
+    await insert(Array.from({ length: 30 }, (_, i) => ({ user, ts: ts + i, micros: 4321 })));
+    await check();
+    await foldRollupQueue(db, 100_000, true);
+    await check();
+  });
+
+  it('settles no day the database is still in, however far ahead this process’s clock is', async () => {
+    const top = new TopUsers(db);
+    const plan = activityPlan(TZ, from, today.plus({ days: 1 }), true);
+    expect(await top.page(plan, DateTime.now(), 5, 0)).not.toBeNull();
+    // a clock a day ahead would take today as settled, and the fold moves no version for its rows
+    expect(await top.page(plan, DateTime.now().plus({ hours: 24, minutes: 10 }), 5, 0)).toBeNull();
   });
 
   it('drops a deleted user', async () => {

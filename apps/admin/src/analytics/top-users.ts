@@ -23,6 +23,13 @@ interface Settled {
 /** Ranges whose settled days are kept (each holds one entry per user active in them). */
 const CACHED_RANGES = 4;
 
+/**
+ * Yesterday is settled this long after local midnight. Any time after midnight would be exact (a
+ * late row for yesterday moves the version once it is folded); the wait lets the rows of
+ * yesterday's last seconds, each fold of which moves it, be folded before the cache is built.
+ */
+const SETTLE_AFTER_MS = 5 * 60_000;
+
 /** The page order: messages, then the latest message, then the id (as the SQL orders them). */
 function before(a: Sums & { id: string }, b: Sums & { id: string }): number {
   return b.messages - a.messages || b.lastUs - a.lastUs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -31,10 +38,11 @@ function before(a: Sums & { id: string }, b: Sums & { id: string }): number {
 /**
  * The most active users of a range, exact, without grouping every membership of the range on every
  * request (issue #19: that grouping was most of /api/analytics/users on 10M rows). A range's whole
- * local days before yesterday are settled: their per-user sums come from the rollups once and are
- * kept while `rollup_version` stays (a fold of rows older than 20 hours, a data-protection delete or
- * a backfill bumps it). Each request adds the rest — yesterday and today, the still-queued rows of
- * every day, the partial days at the ends — read in the same snapshot as the version.
+ * local days before today are settled (before yesterday in the first minutes after midnight):
+ * their per-user sums come from the rollups once and are kept while `rollup_version` stays (a fold
+ * of a row from before the zone's local today, a data-protection delete or a backfill moves it).
+ * Each request adds the rest — today, the still-queued rows of every day, the partial days at the
+ * ends — read in the same snapshot as the version.
  *
  * Exact because a user with no recent rows keeps their settled rank: the page is among the first
  * offset + limit settled users and the users with recent rows.
@@ -55,8 +63,11 @@ export class TopUsers {
       DateTime.fromJSDate(plan.end, { zone: tz }),
     );
     if (!days) return null;
-    const yesterday = now.setZone(tz).startOf('day').minus({ days: 1 }).toISODate()!;
-    const settledTo = [days.dayTo, yesterday].sort()[0]!; // ISO dates: the earlier
+    const local = now.setZone(tz);
+    const today = local.startOf('day');
+    const firstRecent =
+      local.diff(today).as('milliseconds') >= SETTLE_AFTER_MS ? today : today.minus({ days: 1 });
+    const settledTo = [days.dayTo, firstRecent.toISODate()!].sort()[0]!; // ISO dates: the earlier
     if (settledTo <= days.dayFrom) return null;
     const recentDays: string[] = [];
     for (
@@ -77,6 +88,9 @@ export class TopUsers {
       daysEnd: days.daysEnd,
     };
     const recent = await getActivitySums(this.db, recentPlan);
+    // The fold moves the version for rows before the database's local today: settled days must end
+    // there or earlier (a clock here ahead of the database's would settle a day it still writes to).
+    if (recent.nowMs < DateTime.fromISO(settledTo, { zone: tz }).toMillis()) return null;
     const key = `${tz} ${days.dayFrom} ${settledTo}`;
     let base = this.settled.get(key);
     if (base?.version !== recent.version) {

@@ -1,9 +1,14 @@
 import type { Queryable } from '../../pool';
 import { type ActivityPlan, activityParams } from './types';
 
-/** Messages and last message per active user of a plan, with the rollup version of the same snapshot. */
+/**
+ * Messages and last message per active user of a plan, with the rollup version of the same snapshot
+ * and the database's clock (the fold decides by it which rows move the version).
+ */
 export interface ActivitySums {
   version: number;
+  /** the database's now(), epoch ms */
+  nowMs: number;
   ids: string[];
   messages: number[];
   /** epoch microseconds of each user's last message */
@@ -11,14 +16,22 @@ export interface ActivitySums {
 }
 
 export async function getActivitySums(db: Queryable, plan: ActivityPlan): Promise<ActivitySums> {
-  const { rows } = await db.query<{ version: string; ids: string[]; messages: string[]; last_us: string[] }>(
-    `SELECT version::text, ids, messages::text[], last_us::text[]
+  const { rows } = await db.query<{
+    version: string;
+    now_ms: string;
+    ids: string[];
+    messages: string[];
+    last_us: string[];
+  }>(
+    `SELECT version::text, (extract(epoch FROM now()) * 1000)::bigint::text AS now_ms,
+            ids, messages::text[], last_us::text[]
        FROM activity_sums($1, $2, $3, $4, $5, $6, $7, $8)`,
     activityParams(plan),
   );
   const r = rows[0]!;
   return {
     version: Number(r.version),
+    nowMs: Number(r.now_ms),
     ids: r.ids,
     messages: r.messages.map(Number),
     lastUs: r.last_us.map(Number),

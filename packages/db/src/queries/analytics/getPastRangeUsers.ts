@@ -14,8 +14,8 @@ export interface AddedUsers {
 /**
  * How many users a range [start, counted) gains when its end moves on to `to`, in one snapshot
  * with what tells whether [start, counted) itself can have changed since it was counted: the
- * rollup version (bumped by folds of rows older than 20 hours, deletes and backfills) and any
- * still-queued row in it. Each user of [counted, to) is looked up once in the
+ * rollup version (bumped by folds of rows older than 20 hours, among others, by deletes and by
+ * backfills) and any still-queued row in it. Each user of [counted, to) is looked up once in the
  * (facebook_id, timestamp) index for an earlier row of the range.
  */
 export async function getAddedUsers(

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../../pool';
 import { createTestDatabase, type TestDatabase } from '../../testing';
+import { backfillRollupZone } from './backfillRollupZone';
 import { foldRollupQueue } from './foldRollupQueue';
+import { requestRollupZone } from './requestRollupZone';
 
 interface Scans {
   seq: number;
@@ -77,5 +79,69 @@ describe('foldRollupQueue', () => {
       `SELECT count(*)::int AS numbered FROM user_numbers`,
     );
     expect(rows[0]!.numbered).toBe(10_040);
+  });
+});
+
+/**
+ * The admin caches the users of a ready zone's local days before today: a fold that writes a row
+ * of such a day, however recent the row, must move the rollup version; a fold of live rows must not
+ * (it would rebuild those caches every second). A zone whose local hour is 1 here makes the case the
+ * older rule (rows over 20 hours old) cannot catch: a row from ten minutes before its midnight.
+ */
+describe('foldRollupQueue and the rollup version', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  let tdb: TestDatabase;
+  let db: Db;
+  let seq = 0;
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase();
+    db = createPool(tdb.url);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await tdb?.drop();
+  });
+
+  const version = async () =>
+    Number((await db.query<{ v: string }>('SELECT version::text AS v FROM rollup_version')).rows[0]!.v);
+  /** start of the local day of `at` in a fixed-offset zone (hours east of UTC) */
+  const dayStart = (at: number, offsetH: number) =>
+    Math.floor((at + offsetH * HOUR) / DAY) * DAY - offsetH * HOUR;
+
+  async function foldOne(ts: number): Promise<number> {
+    const id = `v${seq++}`;
+    await db.query(
+      `INSERT INTO users (facebook_id, first_seen, last_interaction) VALUES ($1, now(), now())`,
+      [id],
+    );
+    await db.query(
+      `INSERT INTO conversations (mid, facebook_id, kind, message_text, "timestamp", received_at,
+                                  response_time_ms, status, instance_id)
+       VALUES ($1, $1, 'text', 'hi', to_timestamp($2 / 1000.0), now(), 10, 'replied', 'bot-1')`,
+      [id, ts],
+    );
+    const before = await version();
+    expect(await foldRollupQueue(db, 100, true)).toBe(1);
+    return (await version()) - before;
+  }
+
+  it('moves for a recent row of a day before a ready zone’s today, not for a live row', async () => {
+    const now = Date.now();
+    // local hour 1: (1 - UTC hour) hours east, kept within the Etc/GMT zones' -12…+14
+    let offset = (((1 - new Date(now).getUTCHours()) % 24) + 24) % 24;
+    if (offset > 14) offset -= 24;
+    const tz = offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`; // POSIX signs
+    await requestRollupZone(db, tz);
+    await backfillRollupZone(db, tz);
+    // UTC is always ready, so it decides too (near UTC midnight a live row can be "yesterday" there)
+    const beforeToday = (ts: number) => [0, offset].some((o) => ts < dayStart(now, o));
+
+    const live = now - 2_000;
+    expect(await foldOne(live)).toBe(beforeToday(live) ? 1 : 0);
+    const lateForYesterday = dayStart(now, offset) - 10 * 60_000;
+    expect(now - lateForYesterday).toBeLessThan(20 * HOUR); // not what the 20-hour rule sees
+    expect(await foldOne(lateForYesterday)).toBe(1);
   });
 });

@@ -118,11 +118,15 @@ export async function foldRollupQueue(
           GROUP BY 1, 2, 3, 4
          ON CONFLICT (tz, grain, period, chunk) DO UPDATE SET bits = r.bits | EXCLUDED.bits
        ),
-       -- Rows older than 20 hours may belong to days before some zone's local yesterday, which
-       -- the admin caches (a live fold folds seconds-old rows and writes nothing here).
+       -- The admin caches what it takes as settled: the users of a ready zone's local days before
+       -- today, and distinct users of ranges that ended over 21 hours ago. A row for either moves
+       -- the version. A live fold folds seconds-old rows and writes nothing here, but in the
+       -- seconds after a zone's midnight (the admin waits a few minutes before it settles the day).
        history AS (
          UPDATE rollup_version SET version = version + 1
           WHERE EXISTS (SELECT 1 FROM batch WHERE ts < now() - interval '20 hours')
+             OR EXISTS (SELECT 1 FROM batch b JOIN rollup_zones z ON z.ready
+                         WHERE b.ts < date_trunc('day', now(), z.tz))
        ),
        totals AS (
          INSERT INTO rollup_period_totals AS t (tz, grain, period, users)
