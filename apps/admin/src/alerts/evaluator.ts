@@ -12,7 +12,6 @@ import {
   getAlertStates,
   getInboxBacklog,
   getLastMessageAt,
-  getReplyWindowStats,
   insertAlertHistory,
   pingDatabase,
   type ReplyWindowStats,
@@ -24,6 +23,7 @@ import {
 import type { AccuracyReport, AlertName, HealthReport, InstanceState } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import type { AlertNotification } from './notification';
+import { ReplyWindow } from './reply-window';
 import { type AlertInputs, RULES, type RuleDefinition, type RuleSettings } from './rules';
 import { advance, initialState, type RuleState } from './state-machine';
 
@@ -81,8 +81,12 @@ export class AlertEvaluator {
   /** duration of the last evaluation (the lease holder only), ms */
   lastEvalMs = 0;
   evaluations = 0;
+  /** the reply rules' window, kept up to date by id (read only while this admin evaluates) */
+  private readonly replyWindow: ReplyWindow;
 
-  constructor(private readonly o: EvaluatorOptions) {}
+  constructor(private readonly o: EvaluatorOptions) {
+    this.replyWindow = new ReplyWindow(o.db);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), this.o.evalMs);
@@ -157,7 +161,7 @@ export class AlertEvaluator {
       lastMessageAtMs: lastMessageAt?.getTime() ?? null,
       evaluatingSinceMs: this.startedAtMs,
       replies: (w) => {
-        const p = cache.get(w) ?? getReplyWindowStats(db, w);
+        const p = cache.get(w) ?? this.replyWindow.stats(w);
         cache.set(w, p);
         return p;
       },
