@@ -1,4 +1,4 @@
-import { createPool, type Db, deleteUserData, getReplyWindowStats } from '@botpulse/db';
+import { createPool, type Db, deleteUserData, foldRollupQueue, getReplyWindowStats } from '@botpulse/db';
 import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplyWindow, select } from './reply-window';
@@ -97,6 +97,17 @@ describe('reply window kept in memory', () => {
     ]);
     await expectSame(window, 600);
     expect(window.rowsRead - read).toBe(302);
+
+    // a fold of an old row moves the rollup version, but removes nothing: still only new rows read
+    await foldRollupQueue(db, 100_000, true);
+    await insert([{ user: 'old', ageS: 2 * 86_400, ms: 7_777 }]);
+    const version = async () => (await db.query('SELECT version::int AS v FROM rollup_version')).rows[0].v;
+    const moved = await version();
+    await foldRollupQueue(db, 100_000, true);
+    expect(await version()).toBe(moved + 1);
+    const beforeOld = window.rowsRead;
+    await expectSame(window, 600);
+    expect(window.rowsRead - beforeOld).toBe(1);
 
     // more than a page of new rows
     await insert(spread(25_000, 2, 100, 4));

@@ -26,15 +26,15 @@ interface Chunk {
  * seconds), kept in memory and brought up to date by id, so that a tick reads only the rows stored
  * since the last one instead of the whole window (600,000 rows at 1,000 msg/s: ~230 ms of the
  * database every tick). Exact, as the SQL it replaces: the same rows by the database's clock,
- * `percentile_disc(0.95)`. A data-protection delete moves the rollup version, which makes it read
- * the whole window again; so does a longer window than the one kept, or a gap longer than the
+ * `percentile_disc(0.95)`. A data-protection delete (counted in `rollup_version.deletions`) makes it
+ * read the whole window again; so does a longer window than the one kept, or a gap longer than the
  * window (this admin was not evaluating). Windows over `MAX_KEPT_WINDOW_S` are counted by the
  * database each time.
  */
 export class ReplyWindow {
   private chunks: Chunk[] = [];
   private keptS = 0;
-  private version = -1;
+  private deletions = -1;
   private lastId = 0;
   private nowMs = 0;
   private refreshing: Promise<void> | undefined;
@@ -64,7 +64,7 @@ export class ReplyWindow {
     for (;;) {
       const page = await getReplyWindowRowsAfter(this.db, this.lastId, this.keptS, PAGE);
       // Deleted rows, or too long since the last read (it would read more than the window holds).
-      if (page.version !== this.version || page.nowMs - this.nowMs > this.keptS * 1000)
+      if (page.deletions !== this.deletions || page.nowMs - this.nowMs > this.keptS * 1000)
         return this.reload(this.keptS);
       this.add(page);
       this.nowMs = page.nowMs;
@@ -81,21 +81,16 @@ export class ReplyWindow {
     this.chunks = [];
     this.add(all);
     this.keptS = windowS;
-    this.version = all.version;
+    this.deletions = all.deletions;
     this.lastId = all.lastId;
     this.nowMs = all.nowMs;
     this.rowsRead += all.ts.length;
   }
 
   private add(rows: ReplyWindowRows): void {
-    if (rows.ts.length === 0) return;
-    const ts = Float64Array.from(rows.ts);
-    this.chunks.push({
-      ts,
-      responseMs: Float64Array.from(rows.responseMs),
-      failed: Uint8Array.from(rows.failed, (f) => (f ? 1 : 0)),
-      newestMs: ts.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
-    });
+    const { ts, responseMs, failed } = rows;
+    if (ts.length === 0) return;
+    this.chunks.push({ ts, responseMs, failed, newestMs: ts.reduce((a, b) => Math.max(a, b)) });
   }
 
   private compute(windowS: number): ReplyWindowStats {

@@ -25,39 +25,56 @@ export async function getReplyWindowStats(db: Queryable, windowSeconds: number):
 
 /** Rows of a reply window as columns: event time (epoch ms), response time, failed or not. */
 export interface ReplyWindowRows {
-  /** the rollup version of the same snapshot (a data-protection delete moves it) */
-  version: number;
+  /** how many data-protection deletes there have been, same snapshot (`rollup_version.deletions`) */
+  deletions: number;
   /** the database's now(), epoch ms */
   nowMs: number;
   /** the highest id read (or, for a full read, the highest id there is); 0 for none */
   lastId: number;
-  ts: number[];
-  responseMs: number[];
-  failed: boolean[];
+  ts: Float64Array;
+  responseMs: Float64Array;
+  failed: Uint8Array;
 }
 
 interface RawRows {
-  version: string;
+  deletions: string;
   now_ms: string;
   last_id: string | null;
-  ts: string[] | null;
-  rt: number[] | null;
-  failed: boolean[] | null;
+  ts: Uint8Array | null;
+  rt: Uint8Array | null;
+  failed: string | null;
+}
+
+/**
+ * The columns travel as packed big-endian float8s (`float8send`), not as arrays of text: a window
+ * of 600,000 rows took 2.5 s to parse as text arrays, a few ms as bytes.
+ */
+function float8s(bytes: Uint8Array | null): Float64Array {
+  if (!bytes) return new Float64Array(0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(bytes.byteLength / 8);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8);
+  return out;
 }
 
 function columns(r: RawRows): ReplyWindowRows {
   return {
-    version: Number(r.version),
+    deletions: Number(r.deletions),
     nowMs: Number(r.now_ms),
     lastId: Number(r.last_id ?? 0),
-    ts: (r.ts ?? []).map(Number),
-    responseMs: r.rt ?? [],
-    failed: r.failed ?? [],
+    ts: float8s(r.ts),
+    responseMs: float8s(r.rt),
+    failed: Uint8Array.from(r.failed ?? '', (c) => (c === '1' ? 1 : 0)),
   };
 }
 
-const HEAD = `SELECT (SELECT version FROM rollup_version)::text AS version,
+const HEAD = `SELECT (SELECT deletions FROM rollup_version)::text AS deletions,
                      (extract(epoch FROM now()) * 1000)::float8::text AS now_ms`;
+/** the three columns, aggregated over the same rows in the same order */
+const COLUMNS = (where: string) => `
+  string_agg(float8send((extract(epoch FROM "timestamp") * 1000)::float8), ''::bytea) ${where} AS ts,
+  string_agg(float8send(response_time_ms), ''::bytea) ${where} AS rt,
+  string_agg(CASE WHEN status = 'failed' THEN '1' ELSE '0' END, '') ${where} AS failed`;
 
 /**
  * Every row of the last `windowSeconds` and the highest id stored, in one snapshot. Ids grow in
@@ -65,9 +82,7 @@ const HEAD = `SELECT (SELECT version FROM rollup_version)::text AS version,
  */
 export async function getReplyWindowRows(db: Queryable, windowSeconds: number): Promise<ReplyWindowRows> {
   const { rows } = await db.query<RawRows>(
-    `${HEAD}, (SELECT max(id) FROM conversations)::text AS last_id,
-            array_agg((extract(epoch FROM "timestamp") * 1000)::float8::text) AS ts,
-            array_agg(response_time_ms) AS rt, array_agg(status = 'failed') AS failed
+    `${HEAD}, (SELECT max(id) FROM conversations)::text AS last_id, ${COLUMNS('')}
        FROM conversations WHERE "timestamp" > now() - $1 * interval '1 second'`,
     [windowSeconds],
   );
@@ -85,10 +100,7 @@ export async function getReplyWindowRowsAfter(
   limit: number,
 ): Promise<ReplyWindowRows & { read: number }> {
   const { rows } = await db.query<RawRows & { read: string }>(
-    `${HEAD}, max(c.id)::text AS last_id, count(*)::text AS read,
-            array_agg((extract(epoch FROM c."timestamp") * 1000)::float8::text) FILTER (WHERE c.inside) AS ts,
-            array_agg(c.response_time_ms) FILTER (WHERE c.inside) AS rt,
-            array_agg(c.status = 'failed') FILTER (WHERE c.inside) AS failed
+    `${HEAD}, max(id)::text AS last_id, count(*)::text AS read, ${COLUMNS('FILTER (WHERE inside)')}
        FROM (SELECT id, "timestamp", response_time_ms, status,
                     "timestamp" > now() - $2 * interval '1 second' AS inside
                FROM conversations

@@ -63,7 +63,7 @@ export async function deleteUserData(
       [facebookId],
     );
     await client.query(`DELETE FROM rollup_user_periods WHERE facebook_id = $1`, [facebookId]);
-    await client.query('UPDATE rollup_version SET version = version + 1');
+    await client.query('UPDATE rollup_version SET version = version + 1, deletions = deletions + 1');
     // Their bit in every period's bitmap (numbers are never reused; the number itself goes with the user).
     await client.query(
       `UPDATE rollup_user_bitmaps b SET bits = set_bit(b.bits, n.uid & 8191, 0)
