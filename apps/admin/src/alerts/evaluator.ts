@@ -122,7 +122,10 @@ export class AlertEvaluator {
     );
     const ttl = Math.max(3 * this.o.evalMs, 2_000);
     this.leader = await acquireAlertLease(db, LEASE, this.adminId, ttl);
-    if (!this.leader) return;
+    if (!this.leader) {
+      this.replyWindow.forget();
+      return;
+    }
     const t0 = performance.now();
     const queued = await this.evaluate(ttl);
     this.lastEvalMs = performance.now() - t0;

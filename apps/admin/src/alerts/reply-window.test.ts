@@ -1,4 +1,11 @@
-import { createPool, type Db, deleteUserData, foldRollupQueue, getReplyWindowStats } from '@botpulse/db';
+import {
+  createPool,
+  type Db,
+  deleteUserData,
+  foldRollupQueue,
+  getReplyWindowStats,
+  type ReplyWindowStats,
+} from '@botpulse/db';
 import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReplyWindow, select } from './reply-window';
@@ -44,10 +51,21 @@ function spread(n: number, fromS: number, spanS: number, salt: number) {
   }));
 }
 
+/** The same SQL as getReplyWindowStats(), at a given instant (the window's last read). */
+async function reference(windowS: number, asOfMs: number): Promise<ReplyWindowStats> {
+  const { rows } = await db.query<{ messages: string; failed: string; p95_ms: number | null }>(
+    `SELECT count(*)::text AS messages, count(*) FILTER (WHERE status = 'failed')::text AS failed,
+            percentile_disc(0.95) WITHIN GROUP (ORDER BY response_time_ms) AS p95_ms
+       FROM conversations WHERE "timestamp" > to_timestamp($2::float8 / 1000) - $1 * interval '1 second'`,
+    [windowS, asOfMs],
+  );
+  return { messages: Number(rows[0]!.messages), failed: Number(rows[0]!.failed), p95_ms: rows[0]!.p95_ms };
+}
+
+/** Ours against the database's answer at the same instant (so no row crosses the edge in between). */
 async function expectSame(window: ReplyWindow, windowS: number) {
   const ours = await window.stats(windowS);
-  const sql = await getReplyWindowStats(db, windowS);
-  expect(ours, `${windowS} s`).toEqual(sql);
+  expect(ours, `${windowS} s`).toEqual(await reference(windowS, window.asOfMs));
   return ours;
 }
 
@@ -63,18 +81,21 @@ afterAll(async () => {
 describe('reply window kept in memory', () => {
   it('lets rows age out of the window by the database clock', async () => {
     const window = new ReplyWindow(db);
-    expect(await window.stats(2)).toEqual({ messages: 0, failed: 0, p95_ms: null });
+    expect(await window.stats(5)).toEqual({ messages: 0, failed: 0, p95_ms: null });
     await insert([
-      { user: 'a', ageS: 0.3, ms: 10 },
-      { user: 'b', ageS: 1.4, ms: 20 },
-      { user: 'c', ageS: 1.6, ms: 30, failed: true },
+      { user: 'a', ageS: 0.1, ms: 10 },
+      { user: 'b', ageS: 3.0, ms: 20 },
+      { user: 'c', ageS: 3.2, ms: 30, failed: true },
     ]);
-    expect(await window.stats(2)).toEqual({ messages: 3, failed: 1, p95_ms: 30 });
-    await new Promise((r) => setTimeout(r, 900));
-    // b and c left the window (ages 2.3 and 2.5 s), a stays (1.2 s)
-    const after = await window.stats(2);
-    expect(after).toEqual({ messages: 1, failed: 0, p95_ms: 10 });
-    expect(after).toEqual(await getReplyWindowStats(db, 2));
+    // within 1.8 s of the insert (however slow the machine, the answer is the database's)
+    const before = await expectSame(window, 5);
+    await new Promise((r) => setTimeout(r, 2_500));
+    // b and c are 5.5 s old or more now, out of the window
+    const after = await expectSame(window, 5);
+    expect(after.messages).toBeLessThan(before.messages);
+    expect(after.failed).toBe(0);
+    // and the window reads live SQL's answer too, not only the reference's
+    expect(await getReplyWindowStats(db, 5)).toEqual(after);
   });
 
   it('agrees with the database through new rows, late rows, a delete, a longer window and ageing', async () => {
@@ -109,9 +130,14 @@ describe('reply window kept in memory', () => {
     await expectSame(window, 600);
     expect(window.rowsRead - beforeOld).toBe(1);
 
-    // more than a page of new rows
+    // far more new rows than the window held: read whole again, not page by page
     await insert(spread(25_000, 2, 100, 4));
+    await expectSame(window, 600);
+    // more than a page of new rows, fewer than the window holds: two pages, those rows only
+    const beforePages = window.rowsRead;
+    await insert(spread(22_000, 2, 100, 5));
     const all = (await expectSame(window, 600)).messages;
+    expect(window.rowsRead - beforePages).toBe(22_000);
 
     // a data-protection delete of a user with rows in the window
     await deleteUserData(db, 'u7');

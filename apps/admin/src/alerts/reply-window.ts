@@ -61,10 +61,16 @@ export class ReplyWindow {
 
   private async catchUp(windowS: number): Promise<void> {
     if (this.keptS < windowS) return this.reload(windowS);
-    for (;;) {
+    for (let first = true; ; first = false) {
       const page = await getReplyWindowRowsAfter(this.db, this.lastId, this.keptS, PAGE);
-      // Deleted rows, or too long since the last read (it would read more than the window holds).
-      if (page.deletions !== this.deletions || page.nowMs - this.nowMs > this.keptS * 1000)
+      // Deleted rows; or more to read by id than the window holds (too long since the last read,
+      // or a bulk import of old rows): one read of the window is then the cheaper way.
+      const behind = page.maxId - this.lastId;
+      if (
+        page.deletions !== this.deletions ||
+        page.nowMs - this.nowMs > this.keptS * 1000 ||
+        (first && behind > PAGE && behind > this.keptRows())
+      )
         return this.reload(this.keptS);
       this.add(page);
       this.nowMs = page.nowMs;
@@ -87,6 +93,23 @@ export class ReplyWindow {
     this.rowsRead += all.ts.length;
   }
 
+  /** The database time of the last read: the window ends there. */
+  get asOfMs(): number {
+    return this.nowMs;
+  }
+
+  /** Lets the memory go (this admin stopped evaluating); the next use reads the window whole. */
+  forget(): void {
+    this.chunks = [];
+    this.keptS = 0;
+  }
+
+  private keptRows(): number {
+    let n = 0;
+    for (const c of this.chunks) n += c.ts.length;
+    return n;
+  }
+
   private add(rows: ReplyWindowRows): void {
     const { ts, responseMs, failed } = rows;
     if (ts.length === 0) return;
@@ -95,9 +118,7 @@ export class ReplyWindow {
 
   private compute(windowS: number): ReplyWindowStats {
     const after = this.nowMs - windowS * 1000;
-    let size = 0;
-    for (const c of this.chunks) size += c.ts.length;
-    const values = new Float64Array(size);
+    const values = new Float64Array(this.keptRows());
     let n = 0;
     let failed = 0;
     for (const c of this.chunks) {

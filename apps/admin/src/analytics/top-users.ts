@@ -24,9 +24,10 @@ interface Settled {
 const CACHED_RANGES = 4;
 
 /**
- * Yesterday is settled this long after local midnight. Any time after midnight would be exact (a
- * late row for yesterday moves the version once it is folded); the wait lets the rows of
- * yesterday's last seconds, each fold of which moves it, be folded before the cache is built.
+ * Yesterday is settled this long after local midnight, on this clock and on the database's. A late
+ * row for yesterday moves the version once it is folded, but a fold that decided just before
+ * midnight commits without moving it: the wait outlasts such a fold, and lets the rows of
+ * yesterday's last seconds (each fold of which moves the version) be folded before the cache is built.
  */
 const SETTLE_AFTER_MS = 5 * 60_000;
 
@@ -88,9 +89,13 @@ export class TopUsers {
       daysEnd: days.daysEnd,
     };
     const recent = await getActivitySums(this.db, recentPlan);
-    // The fold moves the version for rows before the database's local today: settled days must end
-    // there or earlier (a clock here ahead of the database's would settle a day it still writes to).
-    if (recent.nowMs < DateTime.fromISO(settledTo, { zone: tz }).toMillis()) return null;
+    // The fold moves the version for rows before the database's local today, by the database's
+    // clock and time-zone rules: the settled days must end there or earlier, and the wait after
+    // midnight must have passed on that clock too (a fold that decided just before midnight may
+    // still be committing). A clock here ahead of the database's would otherwise settle a day the
+    // database still writes to without moving the version.
+    const settledEnd = DateTime.fromISO(settledTo, { zone: tz }).toMillis();
+    if (recent.dayStartMs < settledEnd || recent.nowMs - settledEnd < SETTLE_AFTER_MS) return null;
     const key = `${tz} ${days.dayFrom} ${settledTo}`;
     let base = this.settled.get(key);
     if (base?.version !== recent.version) {

@@ -91,16 +91,18 @@ export async function getReplyWindowRows(db: Queryable, windowSeconds: number): 
 
 /**
  * Up to `limit` rows stored after `afterId`, by id, keeping those inside the window (a row can
- * arrive with an older event time); `lastId` is the last id read, kept or not.
+ * arrive with an older event time); `lastId` is the last id read, kept or not; `maxId` the highest
+ * id stored (how far there is to go).
  */
 export async function getReplyWindowRowsAfter(
   db: Queryable,
   afterId: number,
   windowSeconds: number,
   limit: number,
-): Promise<ReplyWindowRows & { read: number }> {
-  const { rows } = await db.query<RawRows & { read: string }>(
-    `${HEAD}, max(id)::text AS last_id, count(*)::text AS read, ${COLUMNS('FILTER (WHERE inside)')}
+): Promise<ReplyWindowRows & { read: number; maxId: number }> {
+  const { rows } = await db.query<RawRows & { read: string; max_id: string | null }>(
+    `${HEAD}, max(id)::text AS last_id, count(*)::text AS read,
+            (SELECT max(id) FROM conversations)::text AS max_id, ${COLUMNS('FILTER (WHERE inside)')}
        FROM (SELECT id, "timestamp", response_time_ms, status,
                     "timestamp" > now() - $2 * interval '1 second' AS inside
                FROM conversations
@@ -110,7 +112,12 @@ export async function getReplyWindowRowsAfter(
   );
   const r = rows[0]!;
   const out = columns(r);
-  return { ...out, lastId: r.last_id === null ? afterId : out.lastId, read: Number(r.read) };
+  return {
+    ...out,
+    lastId: r.last_id === null ? afterId : out.lastId,
+    read: Number(r.read),
+    maxId: Number(r.max_id ?? 0),
+  };
 }
 
 /** Time of the newest stored user message (null: none yet). */

@@ -9,6 +9,8 @@ export interface ActivitySums {
   version: number;
   /** the database's now(), epoch ms */
   nowMs: number;
+  /** the start of the database's local today in the plan's zone (its own time-zone rules), epoch ms */
+  dayStartMs: number;
   ids: string[];
   messages: number[];
   /** epoch microseconds of each user's last message */
@@ -19,11 +21,13 @@ export async function getActivitySums(db: Queryable, plan: ActivityPlan): Promis
   const { rows } = await db.query<{
     version: string;
     now_ms: string;
+    day_ms: string;
     ids: string[];
     messages: string[];
     last_us: string[];
   }>(
-    `SELECT version::text, (extract(epoch FROM now()) * 1000)::bigint::text AS now_ms,
+    `SELECT version::text, (extract(epoch FROM now()) * 1000)::float8::text AS now_ms,
+            (extract(epoch FROM date_trunc('day', now(), $1)) * 1000)::float8::text AS day_ms,
             ids, messages::text[], last_us::text[]
        FROM activity_sums($1, $2, $3, $4, $5, $6, $7, $8)`,
     activityParams(plan),
@@ -32,6 +36,7 @@ export async function getActivitySums(db: Queryable, plan: ActivityPlan): Promis
   return {
     version: Number(r.version),
     nowMs: Number(r.now_ms),
+    dayStartMs: Number(r.day_ms),
     ids: r.ids,
     messages: r.messages.map(Number),
     lastUs: r.last_us.map(Number),

@@ -122,11 +122,13 @@ export async function foldRollupQueue(
        -- today, and distinct users of ranges that ended over 21 hours ago. A row for either moves
        -- the version. A live fold folds seconds-old rows and writes nothing here, but in the
        -- seconds after a zone's midnight (the admin waits a few minutes before it settles the day).
+       -- The clock as this statement runs, not now(): a fold that waited for the lock (a bulk load
+       -- behind a backfill) would otherwise decide by the time its transaction began.
        history AS (
          UPDATE rollup_version SET version = version + 1
-          WHERE EXISTS (SELECT 1 FROM batch WHERE ts < now() - interval '20 hours')
-             OR EXISTS (SELECT 1 FROM batch b JOIN rollup_zones z ON z.ready
-                         WHERE b.ts < date_trunc('day', now(), z.tz))
+          WHERE (SELECT min(ts) FROM batch) < clock_timestamp() - interval '20 hours'
+             OR EXISTS (SELECT 1 FROM rollup_zones z
+                         WHERE z.ready AND (SELECT min(ts) FROM batch) < date_trunc('day', clock_timestamp(), z.tz))
        ),
        totals AS (
          INSERT INTO rollup_period_totals AS t (tz, grain, period, users)
