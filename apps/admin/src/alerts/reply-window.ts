@@ -44,7 +44,7 @@ export class ReplyWindow {
   constructor(private readonly db: Db) {}
 
   /** Brings the window up to date once; the stats of a tick are then computed from memory. */
-  refresh(windowS: number): Promise<void> {
+  private refresh(windowS: number): Promise<void> {
     this.refreshing ??= this.catchUp(windowS).finally(() => {
       this.refreshing = undefined;
     });

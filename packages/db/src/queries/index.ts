@@ -17,6 +17,7 @@ export * from './alerts/alertOutbox';
 export * from './alerts/alertRules';
 export * from './alerts/alertSilences';
 export * from './alerts/alertStates';
+export * from './alerts/getReplyWindowRows';
 export * from './alerts/getReplyWindowStats';
 export * from './analytics';
 export * from './conversations/conversationFilter';
