@@ -180,6 +180,13 @@ describe('npm run import', () => {
     // Every index the table had is there again (an empty target is loaded with indexes built at the end).
     const indexes = `SELECT count(*) AS n FROM pg_indexes WHERE tablename = 'conversations'`;
     expect(await count(target, indexes)).toBe(await count(source, indexes));
+    // …and so are the users key and the queue trigger (left aside while loading into an empty
+    // store, whose rollups are then computed at once; the bad-rows test's rows go through them).
+    const keys = `SELECT count(*) AS n FROM pg_constraint WHERE conrelid = 'conversations'::regclass AND contype = 'f' AND convalidated`;
+    expect(await count(target, keys)).toBe(1);
+    const trigger = `SELECT count(*) AS n FROM pg_trigger WHERE tgname = 'conversations_rollup_queue' AND tgenabled = 'O'`;
+    expect(await count(target, trigger)).toBe(1);
+    expect(await count(target, 'SELECT count(*) AS n FROM rollup_queue')).toBe(0);
 
     // The history's replies carry Gemini usage and cost, so the comparison below covers them.
     expect(
@@ -276,6 +283,8 @@ describe('npm run import', () => {
     expect(run.stderr).toContain('line 12: cost_usd "cheap" is not a number ≥ 0');
     expect(run.stdout).toContain('4 stored, 0 already stored (same mid), 7 bad rows skipped, 1 new users');
     expect(await count(target, 'SELECT count(*) AS n FROM conversations')).toBe(before + 4);
+    // Queued by the trigger and folded before the command ended.
+    expect(await count(target, 'SELECT sum(messages)::int AS n FROM rollup_slots')).toBe(before + 4);
     const { rows } = await target.db.query(`SELECT message_text FROM conversations WHERE mid = 'm_good_2'`);
     expect(rows[0]).toEqual({ message_text: 'two\r\nlines' });
     const { rows: gemini } = await target.db.query(

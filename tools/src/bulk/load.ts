@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { type Db, type DbClient, foldRollupQueue, LOCKS } from '@botpulse/db';
+import { buildRollups, type Db, type DbClient, foldRollupQueue, LOCKS, rollupsEmpty } from '@botpulse/db';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import {
@@ -31,12 +31,19 @@ const BULK_WORK_MEM = '256MB';
 
 /**
  * How the secondary indexes of `conversations` are kept: updated row by row as chunks go in
- * ('keep'), or — into an empty table — dropped, the whole load done in one transaction and the
- * indexes built once at the end ('rebuild': the way PostgreSQL's "Populating a Database" advises;
- * conversations stay locked meanwhile). 'auto': 'rebuild' when `conversations` is empty and the
- * server takes COPY (never on the embedded database, whose one session every client shares).
+ * ('keep'), or dropped, the whole load done in one transaction and the indexes built once at the end
+ * ('rebuild': the way PostgreSQL's "Populating a Database" advises; conversations stay locked
+ * meanwhile). 'auto': 'rebuild' when `conversations` is empty and the server takes COPY (never on
+ * the embedded database, whose one session every client shares).
+ * A rebuild into a store with no conversations and no rollups also leaves the rollup queue and the
+ * users foreign key aside: the rows go in unqueued and unchecked, the key is validated once at the
+ * end and the rollups computed from the whole table at once (buildRollups()), in the same
+ * transaction.
  */
 export type IndexMode = 'auto' | 'keep' | 'rebuild';
+
+/** The trigger that queues each new conversation for the fold (migration 001). */
+const QUEUE_TRIGGER = 'conversations_rollup_queue';
 
 export interface BulkTotals {
   /** rows handed to the loader */
@@ -64,6 +71,8 @@ export class BulkLoader {
   private method: BulkMethod | undefined;
   /** rebuild mode: the dropped indexes' definitions (the one transaction is open) */
   private dropped: string[] | undefined;
+  /** rebuild mode into an empty store: the foreign keys dropped (added again in finish()) */
+  private droppedKeys: { name: string; def: string }[] | undefined;
   private readonly totals = { rows: 0, inserted: 0, newUsers: 0 };
   private readonly timings = { stage: 0, move: 0, indexes: 0, rollups: 0 };
 
@@ -84,36 +93,48 @@ export class BulkLoader {
     this.client.on('error', () => {});
     this.method = this.options.method ?? (await this.probeCopy());
     const mode = this.options.indexes ?? 'auto';
-    if (mode === 'rebuild' || (mode === 'auto' && this.method === 'copy' && (await this.isEmpty())))
-      await this.dropIndexes();
+    if (mode === 'rebuild' || (mode === 'auto' && this.method === 'copy'))
+      await this.beginRebuild(mode === 'auto');
     return this.method;
   }
 
-  private async isEmpty(): Promise<boolean> {
-    const { rows } = await this.client!.query<{ empty: boolean }>(
+  private async isEmpty(client: DbClient): Promise<boolean> {
+    const { rows } = await client.query<{ empty: boolean }>(
       'SELECT NOT EXISTS (SELECT 1 FROM conversations) AS empty',
     );
     return rows[0]!.empty;
   }
 
   /**
-   * Rebuild mode: one transaction for the whole load, with the feed lock, and every index of
-   * `conversations` but the keys dropped (their definitions kept to build them again in finish();
-   * a failure rolls back, indexes included).
+   * Rebuild mode: one transaction for the whole load, with the feed and rollup locks, and every
+   * index of `conversations` but the keys dropped (their definitions kept to build them again in
+   * finish(); a failure rolls back, indexes included). `onlyIfEmpty` ('auto'): not when the table
+   * holds conversations (decided under the feed lock, so no writer slips in between).
    */
-  private async dropIndexes(): Promise<void> {
+  private async beginRebuild(onlyIfEmpty: boolean): Promise<void> {
     const client = this.client!;
     await client.query('BEGIN');
     try {
+      // The rollup lock before any table lock: a user deletion takes it, then conversations'.
+      await client.query('SELECT pg_advisory_xact_lock($1), pg_advisory_xact_lock($2)', [
+        LOCKS.feed,
+        LOCKS.rollup,
+      ]);
+      const empty = await this.isEmpty(client);
+      if (onlyIfEmpty && !empty) {
+        await client.query('ROLLBACK');
+        return;
+      }
       await this.dropIndexesInTransaction(client);
+      if (empty && (await rollupsEmpty(client))) await this.dropQueueAndKeys(client);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
+      this.dropped = this.droppedKeys = undefined;
       throw err;
     }
   }
 
   private async dropIndexesInTransaction(client: DbClient): Promise<void> {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
     await this.raiseWorkMem(client);
     const { rows } = await client.query<{ name: string; def: string }>(
       `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
@@ -124,6 +145,17 @@ export class BulkLoader {
     for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
     await client.query(CREATE_BULK_USERS);
     this.dropped = rows.map((r) => r.def);
+  }
+
+  /** Rows go in unqueued (the rollups are built at the end) and their users checked once, at the end. */
+  private async dropQueueAndKeys(client: DbClient): Promise<void> {
+    await client.query(`ALTER TABLE conversations DISABLE TRIGGER ${QUEUE_TRIGGER}`);
+    const { rows } = await client.query<{ name: string; def: string }>(
+      `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def
+         FROM pg_constraint WHERE conrelid = 'conversations'::regclass AND contype = 'f' ORDER BY 1`,
+    );
+    for (const r of rows) await client.query(`ALTER TABLE conversations DROP CONSTRAINT ${r.name}`);
+    this.droppedKeys = rows;
   }
 
   /** For the open transaction only (SET LOCAL): the connection goes back to the pool as it came. */
@@ -223,7 +255,7 @@ export class BulkLoader {
       // Rebuild mode: the whole load is one transaction, and a failure undoes all of it.
       await client.query('ROLLBACK').catch(() => {});
       if (!own) this.totals.inserted = this.totals.newUsers = this.totals.rows = 0;
-      this.dropped = undefined;
+      this.dropped = this.droppedKeys = undefined;
       this.release(true);
       throw err;
     }
@@ -236,13 +268,22 @@ export class BulkLoader {
   async finish(batch = 250_000, onFold: (folded: number) => void = () => {}): Promise<BulkTotals> {
     const rebuiltIndexes = this.dropped !== undefined;
     const t0 = performance.now();
+    let t1 = t0;
     if (this.dropped) {
       const client = this.client!;
       try {
-        // GIN (the search trigrams) builds much faster with room to sort.
         await client.query(FINISH_USERS);
+        // GIN (the search trigrams) builds much faster with room to sort.
         await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
         for (const def of this.dropped) await client.query(def);
+        if (this.droppedKeys) {
+          // Validated in one join of the whole table rather than a lookup per row.
+          for (const k of this.droppedKeys)
+            await client.query(`ALTER TABLE conversations ADD CONSTRAINT ${k.name} ${k.def}`);
+          await client.query(`ALTER TABLE conversations ENABLE TRIGGER ${QUEUE_TRIGGER}`);
+          t1 = performance.now();
+          await buildRollups(client);
+        }
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
@@ -250,11 +291,12 @@ export class BulkLoader {
         this.release(true);
         throw err;
       } finally {
-        this.dropped = undefined;
+        this.dropped = this.droppedKeys = undefined;
       }
     }
     this.release();
-    const t1 = performance.now();
+    const t2 = performance.now();
+    if (t1 === t0) t1 = t2;
     this.timings.indexes = t1 - t0;
     let folded = 0;
     const fold = this.method === 'copy' ? { workMem: BULK_WORK_MEM } : {};
@@ -266,14 +308,13 @@ export class BulkLoader {
       folded += n;
       onFold(folded);
     }
-    if (this.totals.inserted > 0) {
-      // Many queue rows came and went: reclaim them now rather than at the next autovacuum, and give
-      // the planner statistics for what was just loaded.
-      await this.db.query('VACUUM ANALYZE rollup_queue');
+    // Many queue rows came and went: reclaim them now rather than at the next autovacuum.
+    if (folded > 0) await this.db.query('VACUUM ANALYZE rollup_queue');
+    // The planner's statistics for what was just loaded.
+    if (this.totals.inserted > 0)
       await this.db.query(
-        'ANALYZE conversations, users, user_numbers, rollup_slots, rollup_user_periods, rollup_user_bitmaps, rollup_period_totals',
+        'ANALYZE conversations, users, user_numbers, rollup_slots, rollup_gen_ai_slots, rollup_user_periods, rollup_user_bitmaps, rollup_period_totals',
       );
-    }
     this.timings.rollups = performance.now() - t1;
     this.timings.move -= this.timings.stage;
     return { ...this.totals, method: this.method ?? 'insert', rebuiltIndexes, timings: { ...this.timings } };
@@ -286,6 +327,6 @@ export class BulkLoader {
   release(destroy = false): void {
     this.client?.release(destroy || this.dropped !== undefined);
     this.client = undefined;
-    this.dropped = undefined;
+    this.dropped = this.droppedKeys = undefined;
   }
 }

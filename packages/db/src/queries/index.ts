@@ -44,6 +44,7 @@ export * from './monitoring/getGenAiLatency';
 export * from './monitoring/getMessageTotal';
 export * from './monitoring/getUserTotals';
 export * from './rollups/backfillRollupZone';
+export * from './rollups/buildRollups';
 export * from './rollups/foldRollupQueue';
 export * from './rollups/getPendingRollupZones';
 export * from './rollups/getRollupLag';
