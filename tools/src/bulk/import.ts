@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { Db } from '@botpulse/db';
-import { type BadRow, type ExportFormat, readExport } from './export-file';
+import type { BadRow, ExportFormat } from './export-file';
 import { BulkLoader, type BulkMethod, type BulkRow, type BulkTotals } from './load';
+import { readExportInWorker } from './read-worker';
 
 export const MAX_BAD_LISTED = 1_000;
 
@@ -70,18 +71,21 @@ export async function importExport(
     let chunk: BulkRow[] = [];
     // Reading the next chunk overlaps with the database storing the previous one.
     let pending: Promise<unknown> | undefined;
-    for await (const rec of readExport(file, options.format, (b) => {
+    // The file is parsed on a worker thread, in parallel with this thread feeding the database.
+    for await (const records of readExportInWorker(file, options.format, (b) => {
       bytes = b;
     })) {
-      if (++rows % 1_000 === 0) progress('load');
-      if ('bad' in rec) {
-        if (++badCount <= MAX_BAD_LISTED) bad.push({ line: rec.line, reason: rec.bad });
-      } else chunk.push(rec.row);
-      if (chunk.length >= chunkSize) {
-        await pending;
-        pending = loader.load(chunk);
-        pending.catch(() => {});
-        chunk = [];
+      for (const rec of records) {
+        if (++rows % 1_000 === 0) progress('load');
+        if ('bad' in rec) {
+          if (++badCount <= MAX_BAD_LISTED) bad.push({ line: rec.line, reason: rec.bad });
+        } else chunk.push(rec.row);
+        if (chunk.length >= chunkSize) {
+          await pending;
+          pending = loader.load(chunk);
+          pending.catch(() => {});
+          chunk = [];
+        }
       }
     }
     await pending;
