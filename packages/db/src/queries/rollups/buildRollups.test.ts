@@ -2,17 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Db } from '../../pool';
 import { createTestDatabase, type TestDatabase } from '../../testing';
 import { backfillRollupZone } from './backfillRollupZone';
-import { buildRollups, rollupsEmpty } from './buildRollups';
+import { buildRollups, ROLLUP_TABLES, rollupsEmpty } from './buildRollups';
 import { foldRollupQueue } from './foldRollupQueue';
 import { requestRollupZone } from './requestRollupZone';
 
-const TABLES = [
-  'rollup_slots',
-  'rollup_gen_ai_slots',
-  'rollup_user_periods',
-  'rollup_user_bitmaps',
-  'rollup_period_totals',
-] as const;
+const TABLES = ROLLUP_TABLES;
 
 /** Every rollup row, in key order (response sums rounded: the fold adds them in another order). */
 async function snapshot(db: Db): Promise<Record<string, unknown[]>> {

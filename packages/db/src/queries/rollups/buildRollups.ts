@@ -1,9 +1,8 @@
 import type { DbClient } from '../../pool';
 import { SLOT_ORIGIN } from './foldRollupQueue';
 
-/** The tables the fold writes: all of them must be empty (and nothing queued) for buildRollups(). */
-const ROLLUP_TABLES = [
-  'rollup_queue',
+/** The tables the fold writes (and buildRollups() fills). */
+export const ROLLUP_TABLES = [
   'rollup_slots',
   'rollup_gen_ai_slots',
   'rollup_user_periods',
@@ -14,7 +13,7 @@ const ROLLUP_TABLES = [
 /** Whether every rollup table (and the queue) is empty: buildRollups() may then run. */
 export async function rollupsEmpty(client: DbClient): Promise<boolean> {
   const { rows } = await client.query<{ empty: boolean }>(
-    `SELECT ${ROLLUP_TABLES.map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ')} AS empty`,
+    `SELECT ${['rollup_queue', ...ROLLUP_TABLES].map((t) => `NOT EXISTS (SELECT 1 FROM ${t})`).join(' AND ')} AS empty`,
   );
   return rows[0]!.empty;
 }
