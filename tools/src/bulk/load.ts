@@ -268,7 +268,8 @@ export class BulkLoader {
   async finish(batch = 250_000, onFold: (folded: number) => void = () => {}): Promise<BulkTotals> {
     const rebuiltIndexes = this.dropped !== undefined;
     const t0 = performance.now();
-    let t1 = t0;
+    /** when the rollups began: in the load's transaction (buildRollups()), else after it */
+    let rollupsFrom: number | undefined;
     if (this.dropped) {
       const client = this.client!;
       try {
@@ -281,7 +282,7 @@ export class BulkLoader {
           for (const k of this.droppedKeys)
             await client.query(`ALTER TABLE conversations ADD CONSTRAINT ${k.name} ${k.def}`);
           await client.query(`ALTER TABLE conversations ENABLE TRIGGER ${QUEUE_TRIGGER}`);
-          t1 = performance.now();
+          rollupsFrom = performance.now();
           await buildRollups(client);
         }
         await client.query('COMMIT');
@@ -295,8 +296,7 @@ export class BulkLoader {
       }
     }
     this.release();
-    const t2 = performance.now();
-    if (t1 === t0) t1 = t2;
+    const t1 = rollupsFrom ?? performance.now();
     this.timings.indexes = t1 - t0;
     let folded = 0;
     const fold = this.method === 'copy' ? { workMem: BULK_WORK_MEM } : {};
