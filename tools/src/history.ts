@@ -87,6 +87,12 @@ async function main() {
   console.log(
     `Done: ${result.messages.toLocaleString('en')} messages from ${result.users.toLocaleString('en')} users in ${(result.ms / 1000).toFixed(1)} s`,
   );
+  const t = result.bulk.timings;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  console.log(
+    `  database time: staging ${s(t.stage)}, tables ${s(t.move)}, indexes ${s(t.indexes)}, rollups ${s(t.rollups)}` +
+      (result.bulk.rebuiltIndexes ? ' (indexes built once at the end)' : ''),
+  );
   await db.end();
 }
 
