@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createPool, migrate } from '@botpulse/db';
 import { commonEnvShape, exitOnStartupError, parseEnv, resolveDatabaseUrl } from '@botpulse/runtime';
 import { z } from 'zod';
+import { describeTimings } from './bulk/load';
 import { generateHistory } from './history/generate';
 import { isValidTimeZone, systemTimeZone } from './simulator/rhythm';
 import { redact } from './supervisor/wait';
@@ -87,12 +88,7 @@ async function main() {
   console.log(
     `Done: ${result.messages.toLocaleString('en')} messages from ${result.users.toLocaleString('en')} users in ${(result.ms / 1000).toFixed(1)} s`,
   );
-  const t = result.bulk.timings;
-  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  console.log(
-    `  database time: staging ${s(t.stage)}, tables ${s(t.move)}, indexes ${s(t.indexes)}, rollups ${s(t.rollups)}` +
-      (result.bulk.rebuiltIndexes ? ' (indexes built once at the end)' : ''),
-  );
+  console.log(`  ${describeTimings(result.bulk)}`);
   await db.end();
 }
 

@@ -4,6 +4,7 @@ import { commonEnvShape, exitOnStartupError, parseEnv, resolveDatabaseUrl } from
 import { z } from 'zod';
 import { formatOf } from './bulk/export-file';
 import { importExport, MAX_BAD_LISTED } from './bulk/import';
+import { describeTimings } from './bulk/load';
 import { redact } from './supervisor/wait';
 
 const HELP = `npm run import -- FILE [options]   load conversations from a messages export
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
       const eta = done > 0 ? (s / done) * (1 - done) : 0;
       const line =
         p.phase === 'rollups'
-          ? `  ${fmt(p.rows)} rows read · building the analytics rollups…`
+          ? `  ${fmt(p.rows)} rows read · building the indexes and the analytics rollups…`
           : `  ${fmt(p.rows)} rows · ${(done * 100).toFixed(1)} % · ${fmt(rate)} rows/s · ${fmt(eta)} s left`;
       if (tty) process.stderr.write(`\r${line}   `);
       else if (p.phase === 'rollups' || performance.now() - lastLine > 5_000) {
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
         `${fmt(summary.inserted)} stored, ${fmt(summary.duplicates)} already stored (same mid), ` +
         `${fmt(summary.badCount)} bad rows skipped, ${fmt(summary.newUsers)} new users`,
     );
+    console.log(`  ${describeTimings(summary)}`);
     if (summary.badCount > 0 && !values['allow-bad-rows']) return 2;
     return 0;
   } finally {

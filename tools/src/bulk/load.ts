@@ -59,6 +59,16 @@ export interface BulkTotals {
   timings: { stage: number; move: number; indexes: number; rollups: number };
 }
 
+/** Where a load's database time went, for the CLIs' last line. */
+export function describeTimings(totals: Pick<BulkTotals, 'timings' | 'rebuiltIndexes'>): string {
+  const t = totals.timings;
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return (
+    `database time: staging ${s(t.stage)}, tables ${s(t.move)}, indexes ${s(t.indexes)}, rollups ${s(t.rollups)}` +
+    (totals.rebuiltIndexes ? ' (indexes built once at the end)' : '')
+  );
+}
+
 /**
  * Loads conversations in chunks, on one connection, each chunk in its own transaction: with
  * `COPY` into a temporary staging table where the server takes it, else (the embedded database)
