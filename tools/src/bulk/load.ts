@@ -1,5 +1,13 @@
 import { pipeline } from 'node:stream/promises';
-import { buildRollups, type Db, type DbClient, foldRollupQueue, LOCKS, rollupsEmpty } from '@botpulse/db';
+import {
+  buildRollups,
+  type Db,
+  type DbClient,
+  foldRollupQueue,
+  LOCKS,
+  ROLLUP_TABLES,
+  rollupsEmpty,
+} from '@botpulse/db';
 import { from as copyFrom } from 'pg-copy-streams';
 
 import {
@@ -79,10 +87,11 @@ export function describeTimings(totals: Pick<BulkTotals, 'timings' | 'rebuiltInd
 export class BulkLoader {
   private client: DbClient | undefined;
   private method: BulkMethod | undefined;
-  /** rebuild mode: the dropped indexes' definitions (the one transaction is open) */
-  private dropped: string[] | undefined;
-  /** rebuild mode into an empty store: the foreign keys dropped (added again in finish()) */
-  private droppedKeys: { name: string; def: string }[] | undefined;
+  /**
+   * Rebuild mode (the one transaction is open): the dropped indexes' definitions and, into an empty
+   * store, the foreign keys dropped; all of them added again in finish().
+   */
+  private rebuild: { indexes: string[]; keys?: { name: string; def: string }[] } | undefined;
   private readonly totals = { rows: 0, inserted: 0, newUsers: 0 };
   private readonly timings = { stage: 0, move: 0, indexes: 0, rollups: 0 };
 
@@ -139,7 +148,7 @@ export class BulkLoader {
       if (empty && (await rollupsEmpty(client))) await this.dropQueueAndKeys(client);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      this.dropped = this.droppedKeys = undefined;
+      this.rebuild = undefined;
       throw err;
     }
   }
@@ -154,7 +163,7 @@ export class BulkLoader {
     );
     for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
     await client.query(CREATE_BULK_USERS);
-    this.dropped = rows.map((r) => r.def);
+    this.rebuild = { indexes: rows.map((r) => r.def) };
   }
 
   /** Rows go in unqueued (the rollups are built at the end) and their users checked once, at the end. */
@@ -165,7 +174,7 @@ export class BulkLoader {
          FROM pg_constraint WHERE conrelid = 'conversations'::regclass AND contype = 'f' ORDER BY 1`,
     );
     for (const r of rows) await client.query(`ALTER TABLE conversations DROP CONSTRAINT ${r.name}`);
-    this.droppedKeys = rows;
+    this.rebuild!.keys = rows;
   }
 
   /** For the open transaction only (SET LOCAL): the connection goes back to the pool as it came. */
@@ -193,7 +202,7 @@ export class BulkLoader {
     if (rows.length === 0) return 0;
     const method = await this.open();
     const client = this.client!;
-    const own = this.dropped === undefined;
+    const own = this.rebuild === undefined;
     if (own) {
       await client.query('BEGIN');
       await this.raiseWorkMem(client);
@@ -265,7 +274,7 @@ export class BulkLoader {
       // Rebuild mode: the whole load is one transaction, and a failure undoes all of it.
       await client.query('ROLLBACK').catch(() => {});
       if (!own) this.totals.inserted = this.totals.newUsers = this.totals.rows = 0;
-      this.dropped = this.droppedKeys = undefined;
+      this.rebuild = undefined;
       this.release(true);
       throw err;
     }
@@ -276,20 +285,21 @@ export class BulkLoader {
    * same fold the admin's rollup worker runs), then refreshes the planner's statistics.
    */
   async finish(batch = 250_000, onFold: (folded: number) => void = () => {}): Promise<BulkTotals> {
-    const rebuiltIndexes = this.dropped !== undefined;
+    const { rebuild } = this;
+    const rebuiltIndexes = rebuild !== undefined;
     const t0 = performance.now();
     /** when the rollups began: in the load's transaction (buildRollups()), else after it */
     let rollupsFrom: number | undefined;
-    if (this.dropped) {
+    if (rebuild) {
       const client = this.client!;
       try {
         await client.query(FINISH_USERS);
         // GIN (the search trigrams) builds much faster with room to sort.
         await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-        for (const def of this.dropped) await client.query(def);
-        if (this.droppedKeys) {
+        for (const def of rebuild.indexes) await client.query(def);
+        if (rebuild.keys) {
           // Validated in one join of the whole table rather than a lookup per row.
-          for (const k of this.droppedKeys)
+          for (const k of rebuild.keys)
             await client.query(`ALTER TABLE conversations ADD CONSTRAINT ${k.name} ${k.def}`);
           await client.query(`ALTER TABLE conversations ENABLE TRIGGER ${QUEUE_TRIGGER}`);
           rollupsFrom = performance.now();
@@ -302,7 +312,7 @@ export class BulkLoader {
         this.release(true);
         throw err;
       } finally {
-        this.dropped = this.droppedKeys = undefined;
+        this.rebuild = undefined;
       }
     }
     this.release();
@@ -320,10 +330,11 @@ export class BulkLoader {
     }
     // Many queue rows came and went: reclaim them now rather than at the next autovacuum.
     if (folded > 0) await this.db.query('VACUUM ANALYZE rollup_queue');
-    // The planner's statistics for what was just loaded.
+    // The planner's statistics for what was just loaded (buildRollups() took those of conversations
+    // and user_numbers already, in the load's transaction).
     if (this.totals.inserted > 0)
       await this.db.query(
-        'ANALYZE conversations, users, user_numbers, rollup_slots, rollup_gen_ai_slots, rollup_user_periods, rollup_user_bitmaps, rollup_period_totals',
+        `ANALYZE ${rollupsFrom === undefined ? 'conversations, user_numbers, ' : ''}users, ${ROLLUP_TABLES.join(', ')}`,
       );
     this.timings.rollups = performance.now() - t1;
     this.timings.move -= this.timings.stage;
@@ -335,8 +346,8 @@ export class BulkLoader {
    * transaction is then rolled back with the connection).
    */
   release(destroy = false): void {
-    this.client?.release(destroy || this.dropped !== undefined);
+    this.client?.release(destroy || this.rebuild !== undefined);
     this.client = undefined;
-    this.dropped = this.droppedKeys = undefined;
+    this.rebuild = undefined;
   }
 }

@@ -89,17 +89,25 @@ export const STAGING = 'botpulse_bulk_staging';
 /** Rebuild mode: what the chunks said of each user, one row per user and chunk (a temporary table). */
 export const BULK_USERS = 'botpulse_bulk_users';
 
-/** Each user of the chunk once, as a users row: names from the chunk, first/last seen its min/max. */
+/** Each user of the chunk once: names from the chunk, first/last seen its min/max (ms). */
+const CHUNK_USERS = `us AS MATERIALIZED (
+       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1] AS first_name,
+              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1] AS last_name,
+              min(ts) AS first_ts, max(ts) AS last_ts
+         FROM s GROUP BY facebook_id
+     )`;
+
+/** The chunk's users as users rows. */
 const INSERT_CHUNK_USERS = `INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
                                first_seen, last_interaction)
-       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1],
-              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1], NULL,
-              CASE WHEN bool_or(first_name IS NOT NULL OR last_name IS NOT NULL) THEN now() END,
-              to_timestamp(min(ts) / 1000.0), to_timestamp(max(ts) / 1000.0)
-         FROM s GROUP BY facebook_id ORDER BY facebook_id`;
+       SELECT facebook_id, first_name, last_name, NULL,
+              CASE WHEN first_name IS NOT NULL OR last_name IS NOT NULL THEN now() END,
+              to_timestamp(first_ts / 1000.0), to_timestamp(last_ts / 1000.0)
+         FROM us ORDER BY facebook_id`;
 
 /** Users created or completed, chunk by chunk (first/last seen widened; a stored name is kept). */
-const UPSERT_USERS = `u AS (
+const UPSERT_USERS = `${CHUNK_USERS},
+     u AS (
        ${INSERT_CHUNK_USERS}
        ON CONFLICT (facebook_id) DO UPDATE SET
          first_name = coalesce(t.first_name, EXCLUDED.first_name),
@@ -115,22 +123,11 @@ const UPSERT_USERS = `u AS (
  * version of its row, and an entry in each of the users' indexes, per chunk, none of them reclaimable
  * before the commit, so every later conflict check walks them all (a 10M load slowed from 20,000 to
  * 6,000 rows/s). New users are created here; what the chunks say of every user is kept in
- * BULK_USERS and applied once, in finish() (FINISH_USERS). The chunk's users are grouped once for
- * both.
+ * BULK_USERS and applied once, in finish() (FINISH_USERS).
  */
-const DEFERRED_USERS = `us AS MATERIALIZED (
-       SELECT facebook_id, (array_agg(first_name) FILTER (WHERE first_name IS NOT NULL))[1] AS first_name,
-              (array_agg(last_name) FILTER (WHERE last_name IS NOT NULL))[1] AS last_name,
-              min(ts) AS first_ts, max(ts) AS last_ts
-         FROM s GROUP BY facebook_id
-     ),
+const DEFERRED_USERS = `${CHUNK_USERS},
      u AS (
-       INSERT INTO users AS t (facebook_id, first_name, last_name, profile_pic, profile_fetched_at,
-                               first_seen, last_interaction)
-       SELECT facebook_id, first_name, last_name, NULL,
-              CASE WHEN first_name IS NOT NULL OR last_name IS NOT NULL THEN now() END,
-              to_timestamp(first_ts / 1000.0), to_timestamp(last_ts / 1000.0)
-         FROM us ORDER BY facebook_id
+       ${INSERT_CHUNK_USERS}
        ON CONFLICT (facebook_id) DO NOTHING
        RETURNING true AS inserted
      ),
