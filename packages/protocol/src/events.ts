@@ -17,12 +17,16 @@ export interface BotAuth {
 /**
  * `messages:processed`: the messages a bot stored and answered since its last flush, coalesced
  * into one event (DESIGN.md "Bot → admin link"), flushed at least every
- * `PROCESSED_FLUSH_MAX_MS` while there is traffic. The admin reads the rows themselves from the
- * database (the live feed follows the conversations table by id), so the batch carries only ids.
+ * `PROCESSED_FLUSH_MAX_MS` while there is traffic. The live feed follows the conversations table
+ * by id: when a batch's messages carry on from the last one the admin emitted (the next ids, none
+ * missing), the admin emits them as they came; otherwise (another bot's messages in between, a
+ * gap, a batch of ids only) it reads the rows from the database.
  */
 export interface ProcessedBatch {
   /** conversations.id of each message, in the order the bot processed them */
   ids: number[];
+  /** the same messages as the live feed shows them, in the same order (absent: read them) */
+  messages?: FeedMessage[];
 }
 
 /** The longest a processed message waits in the bot before its batch goes to the admin. */

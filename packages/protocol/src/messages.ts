@@ -1,5 +1,6 @@
 export type ConversationStatus = 'replied' | 'not_sent' | 'failed';
 export type MessageKind = 'text' | 'attachment' | 'postback' | 'quick_reply';
+export const MESSAGE_KINDS: MessageKind[] = ['text', 'attachment', 'postback', 'quick_reply'];
 
 /** One processed user message as the bot emits it (`message:processed`, SSE `message`). */
 export interface ProcessedMessage {
@@ -31,6 +32,17 @@ export interface FeedMessage {
   instance_id: string;
   status: ConversationStatus;
   kind: MessageKind;
+}
+
+/**
+ * A user's name as the live feed shows it, from the stored profile: the database's
+ * `nullif(concat_ws(' ', first_name, last_name), '')` (FEED_COLUMNS), so a message the bot reports
+ * reads the same as the row read back.
+ */
+export function feedUserName(firstName: string | null, lastName: string | null): string | null {
+  const name =
+    firstName !== null && lastName !== null ? `${firstName} ${lastName}` : (firstName ?? lastName ?? '');
+  return name === '' ? null : name;
 }
 
 export type FailureStage = 'profile' | 'generate' | 'send' | 'store';

@@ -5,14 +5,18 @@ import type { Logger } from '@botpulse/runtime';
 const PAGE = 500;
 const RECENT = 50;
 const MIN_GAP_MS = 25;
+/** how long a deleted user's messages are refused from bots' reports (reports in flight) */
+const FORGET_MS = 60_000;
 
 /**
  * The live feed follows the conversations table by id (ids grow in commit order, so nothing is
- * skipped) and hands each new message to `emit` in order. Bots poke it after every stored message;
- * a slow poll covers messages from bots connected to another admin. While no dashboard watches the
- * live feed, pokes are ignored and only the slow poll keeps the position and the last 50 current:
- * a subscriber's replay goes up to `lastId`, so the first poke after it arrives carries on from
- * there without a gap.
+ * skipped) and hands each new message to `emit` in order. Bots report what they stored: a report
+ * whose messages are the very next ids is emitted as it came (`offer`), anything else (a gap,
+ * another bot's messages in between, a report of ids only) pokes a read of the rows after the last
+ * id emitted. A slow poll covers messages from bots connected to another admin. While no
+ * dashboard watches the live feed, reports are ignored and only the slow poll keeps the position
+ * and the last 50 current: a subscriber's replay goes up to `lastId`, so the first report after it
+ * arrives carries on from there without a gap.
  */
 export class FeedTail {
   private lastIdValue = 0;
@@ -24,6 +28,8 @@ export class FeedTail {
   private pokedAt = 0;
   /** ms from a bot's report of a message to its emission here, last value (meta-monitoring) */
   lagMs = 0;
+  /** users whose data was deleted here lately: their reports in flight are not shown */
+  private readonly forgotten = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -57,6 +63,38 @@ export class FeedTail {
   /** A user's data was deleted: their messages must not stay on the Monitoring page either. */
   forgetUser(userId: string): void {
     this.recentMessages = this.recentMessages.filter((m) => m.user_id !== userId);
+    const now = performance.now();
+    for (const [id, at] of this.forgotten) if (now - at > FORGET_MS) this.forgotten.delete(id);
+    this.forgotten.set(userId, now);
+  }
+
+  /**
+   * A bot reported these messages, stored and in id order. Those already emitted are dropped; the
+   * rest are emitted here when they are the very next ids, one after the other, so that no row is
+   * read back. Otherwise (a gap: another bot's messages, an id skipped by a rollback, or a read of
+   * the table running now) the rows are read, as for a poke.
+   */
+  offer(messages: FeedMessage[]): void {
+    if (!this.watched()) return;
+    let start = 0;
+    while (start < messages.length && messages[start]!.id <= this.lastIdValue) start++;
+    if (start === messages.length) return;
+    let follows = !this.running;
+    for (let i = start; follows && i < messages.length; i++)
+      follows = messages[i]!.id === this.lastIdValue + 1 + (i - start);
+    if (!follows) {
+      this.poke();
+      return;
+    }
+    for (let i = start; i < messages.length; i++) {
+      const m = messages[i]!;
+      this.lastIdValue = m.id;
+      if (this.forgotten.size > 0 && this.forgotten.has(m.user_id)) continue;
+      this.recentMessages.unshift(m);
+      this.emit(m);
+    }
+    if (this.recentMessages.length > RECENT) this.recentMessages.length = RECENT;
+    this.lagMs = 0;
   }
 
   /** A bot reported a stored message (or the slow poll ticked: `fromPoll`). */

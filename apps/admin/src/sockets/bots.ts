@@ -3,9 +3,10 @@ import type {
   BotMetrics,
   BotToAdminEvents,
   ErrorEvent,
+  FeedMessage,
   HealthReport,
 } from '@botpulse/protocol';
-import { BOTS_NAMESPACE } from '@botpulse/protocol';
+import { BOTS_NAMESPACE, CONVERSATION_STATUSES, MESSAGE_KINDS } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import { safeEqual } from '@botpulse/runtime';
 import type { Server } from 'socket.io';
@@ -74,17 +75,20 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       deps.registry.health(id, h);
       deps.onHealth(id, h);
     });
-    // The rows are read from the database (the live feed follows the table by id): a report,
-    // one message or a batch of them, only says there is something new to read.
-    const processed = () => {
+    // A report says there is something new; the feed emits its messages as they came when they
+    // follow on from what it emitted, else reads the rows (a report of ids only, as older bots
+    // send, always reads them).
+    const processed = (messages?: FeedMessage[]) => {
       deps.registry.seen(id);
-      deps.feed.poke();
+      if (messages) deps.feed.offer(messages);
+      else deps.feed.poke();
       deps.onMessage();
     };
     socket.on('messages:processed', (b) => {
-      if (isObject(b) && Array.isArray(b.ids) && b.ids.length > 0) processed();
+      if (!isObject(b) || !Array.isArray(b.ids) || b.ids.length === 0) return;
+      processed(feedMessages(b.messages, id));
     });
-    socket.on('message:processed', processed);
+    socket.on('message:processed', () => processed());
     socket.on('error:occurred', (e) => {
       if (!isObject(e)) return;
       deps.registry.seen(id);
@@ -97,4 +101,49 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
     });
   });
   return nsp;
+}
+
+const KINDS = new Set<unknown>(MESSAGE_KINDS);
+const STATUSES = new Set<unknown>(CONVERSATION_STATUSES);
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+
+/**
+ * The live feed's messages out of a bot's report, exactly the feed's fields, each checked (the
+ * bot is trusted, its frames are still only data): undefined when any is not a well-formed message
+ * of this bot, and then the feed reads the rows instead.
+ */
+function feedMessages(value: unknown, instanceId: string): FeedMessage[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const out: FeedMessage[] = [];
+  for (const m of value as unknown[]) {
+    if (!isObject(m)) return undefined;
+    const { id, user_id, user_name, message_text, reply_text, timestamp, response_time, status, kind } = m;
+    if (
+      !Number.isSafeInteger(id) ||
+      !isText(user_id) ||
+      !isTextOrNull(user_name) ||
+      !isText(message_text) ||
+      !isTextOrNull(reply_text) ||
+      !isText(timestamp) ||
+      typeof response_time !== 'number' ||
+      !STATUSES.has(status) ||
+      !KINDS.has(kind) ||
+      m.instance_id !== instanceId
+    )
+      return undefined;
+    out.push({
+      id: id as number,
+      user_id,
+      user_name,
+      message_text,
+      reply_text,
+      timestamp,
+      response_time,
+      instance_id: instanceId,
+      status: status as FeedMessage['status'],
+      kind: kind as FeedMessage['kind'],
+    });
+  }
+  return out;
 }

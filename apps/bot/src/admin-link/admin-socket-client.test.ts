@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BOTS_NAMESPACE, type ErrorEvent } from '@botpulse/protocol';
+import { BOTS_NAMESPACE, type ErrorEvent, type FeedMessage } from '@botpulse/protocol';
 import { createLogger } from '@botpulse/runtime';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,8 @@ async function admin(port = 0) {
   return {
     got,
     port: (http.address() as AddressInfo).port,
+    /** what the admin tells every bot */
+    broadcast: (event: string, data: unknown) => io.of(BOTS_NAMESPACE).emit(event, data),
     close: () => new Promise<void>((resolve) => io.close(() => resolve())),
   };
 }
@@ -29,6 +31,29 @@ async function until(check: () => boolean, what: string) {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
+
+/** message `id` as the pipeline reports it (with its mid, which the admin does not get) */
+const message = (id: number, user = 'u1') => ({
+  id,
+  mid: `m_${id}`,
+  user_id: user,
+  user_name: 'Ann Lee',
+  message_text: `hello #${id}`,
+  reply_text: 'hi',
+  timestamp: '2026-12-06T03:00:00.000Z',
+  response_time: 12.5,
+  instance_id: 'bot-t',
+  status: 'replied' as const,
+  kind: 'text' as const,
+});
+/** the batch the admin must get for these ids: the ids, and each message's feed fields */
+const batch = (ids: number[], user = 'u1') => ({
+  ids,
+  messages: ids.map((id): FeedMessage => {
+    const { mid: _mid, ...feed } = message(id, user);
+    return feed;
+  }),
+});
 
 const failure = (mid: string): ErrorEvent => ({
   instance_id: 'bot-t',
@@ -53,19 +78,19 @@ describe('AdminSocketClient batching', () => {
     cleanup.push(() => link.close());
     await until(() => link.statsSnapshot.connected, 'the link');
 
-    for (const id of [11, 12, 13]) link.processed(id);
+    for (const id of [11, 12, 13]) link.processed(message(id));
     link.emit('error:occurred', failure('m_4'));
-    link.processed(14);
-    link.processed(15);
+    link.processed(message(14));
+    link.processed(message(15));
     await until(() => server.got.length === 3, 'three events');
     expect(server.got).toEqual([
-      { event: 'messages:processed', data: { ids: [11, 12, 13] } },
+      { event: 'messages:processed', data: batch([11, 12, 13]) },
       { event: 'error:occurred', data: failure('m_4') },
-      { event: 'messages:processed', data: { ids: [14, 15] } },
+      { event: 'messages:processed', data: batch([14, 15]) },
     ]);
   });
 
-  it('buffers while the admin is away, counting messages, drops the oldest beyond the bound, sends in order on connect', async () => {
+  it('buffers while the admin is away, counting messages, drops the oldest beyond the bound, sends in order on connect (as ids only)', async () => {
     // A port with nothing behind it yet: take one, close it, start the admin there later.
     const probe = await admin();
     const port = probe.port;
@@ -73,9 +98,9 @@ describe('AdminSocketClient batching', () => {
     const link = new AdminSocketClient(`http://127.0.0.1:${port}`, AUTH, log, 25);
     cleanup.push(() => link.close());
 
-    for (let id = 1; id <= 20; id++) link.processed(id);
+    for (let id = 1; id <= 20; id++) link.processed(message(id));
     link.emit('error:occurred', failure('m_x'));
-    for (let id = 21; id <= 30; id++) link.processed(id);
+    for (let id = 21; id <= 30; id++) link.processed(message(id));
     // Flushed into the buffer after at most 100 ms, merged into the batch waiting there.
     await until(() => link.statsSnapshot.buffered === 25, 'the buffer to fill');
     expect(link.statsSnapshot).toMatchObject({ connected: false, buffered: 25, dropped: 6 });
@@ -89,5 +114,28 @@ describe('AdminSocketClient batching', () => {
       { event: 'messages:processed', data: { ids: [21, 22, 23, 24, 25, 26, 27, 28, 29, 30] } },
     ]);
     expect(link.statsSnapshot).toMatchObject({ buffered: 0, dropped: 6 });
+  });
+
+  it('does not report the pending messages of a user deleted meanwhile', async () => {
+    const server = await admin();
+    cleanup.push(server.close);
+    // A long flush interval, so that the deletion surely arrives while the batch is pending.
+    const link = new AdminSocketClient(`http://127.0.0.1:${server.port}`, AUTH, log, 10_000, 3_000);
+    cleanup.push(() => link.close());
+    await until(() => link.statsSnapshot.connected, 'the link');
+    let told = false;
+    link.onCountsStale(() => {
+      told = true;
+    });
+
+    // Pending (not flushed yet): 1 and 3 are u1's, 2 is u2's.
+    link.processed(message(1, 'u1'));
+    link.processed(message(2, 'u2'));
+    link.processed(message(3, 'u1'));
+    server.broadcast('user:deleted', { user_id: 'u1', deleted_messages: 2 });
+    await until(() => told, 'the deletion to arrive');
+    expect(server.got).toEqual([]);
+    await until(() => server.got.length === 1, 'the batch');
+    expect(server.got).toEqual([{ event: 'messages:processed', data: batch([2], 'u2') }]);
   });
 });

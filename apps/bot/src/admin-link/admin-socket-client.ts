@@ -3,6 +3,7 @@ import {
   BOTS_NAMESPACE,
   type BotAuth,
   type BotToAdminEvents,
+  type FeedMessage,
   PROCESSED_FLUSH_MAX_MS,
   type ProcessedBatch,
 } from '@botpulse/protocol';
@@ -37,8 +38,8 @@ export interface AdminLinkStats {
  * coalesced into one `messages:processed` per flush (every PROCESSED_FLUSH_MS while there is
  * traffic); any other event flushes them first, so the admin sees everything in order. While the
  * admin is unreachable, events wait in a bounded buffer (oldest dropped first, and counted) and
- * are sent in order on reconnect; only the latest metrics snapshot is kept, older ones are
- * superseded. The buffer's bound and its `buffered`/`dropped` figures count messages, not frames:
+ * are sent in order on reconnect (processed messages as ids only: the admin reads those rows); only
+ * the latest metrics snapshot is kept, older ones are superseded. The buffer's bound and its `buffered`/`dropped` figures count messages, not frames:
  * a buffered batch of 50 messages is 50.
  */
 export class AdminSocketClient {
@@ -47,7 +48,7 @@ export class AdminSocketClient {
   /** messages (and other events) in `buffer` */
   private bufferedCount = 0;
   /** processed messages not flushed yet */
-  private pending: number[] = [];
+  private pending: FeedMessage[] = [];
   private pendingTimer: NodeJS.Timeout | undefined;
   private stats = { reconnects: 0, dropped: 0 };
   /** told how long each flush of processed messages took (ns): monitoring cost, counted live */
@@ -60,6 +61,7 @@ export class AdminSocketClient {
     auth: BotAuth,
     private readonly log: Logger,
     private readonly maxBuffered = 10_000,
+    private readonly flushMs = PROCESSED_FLUSH_MS,
   ) {
     this.socket = io(adminUrl + BOTS_NAMESPACE, {
       auth,
@@ -74,6 +76,11 @@ export class AdminSocketClient {
       this.flush();
     });
     this.socket.on('disconnect', (reason) => this.log.warn({ reason }, 'admin link down'));
+    // A deleted user's messages not reported yet are not reported (the rows are gone): the ids
+    // left have a gap, so the admin reads the rows rather than showing what was deleted.
+    this.socket.on('user:deleted', (d) => {
+      if (typeof d?.user_id === 'string') this.forgetUser(d.user_id);
+    });
     this.socket.on('connect_error', (err) => {
       // A refusal by the admin's middleware stops socket.io's own retries: keep trying slowly.
       if (!this.socket.active) {
@@ -99,16 +106,34 @@ export class AdminSocketClient {
     });
   }
 
-  /** A message was stored and answered: reported in the next `messages:processed`. */
-  processed(id: number): void {
-    this.pending.push(id);
+  /**
+   * A message was stored and answered: reported in the next `messages:processed`, with its feed
+   * fields, so the admin can show it without reading it back.
+   */
+  processed(m: FeedMessage): void {
+    this.pending.push({
+      id: m.id,
+      user_id: m.user_id,
+      user_name: m.user_name,
+      message_text: m.message_text,
+      reply_text: m.reply_text,
+      timestamp: m.timestamp,
+      response_time: m.response_time,
+      instance_id: m.instance_id,
+      status: m.status,
+      kind: m.kind,
+    });
     if (this.pending.length >= PROCESSED_MAX_BATCH) {
       this.flushProcessed();
       return;
     }
     if (this.pendingTimer) return;
-    this.pendingTimer = setTimeout(() => this.flushProcessed(), PROCESSED_FLUSH_MS);
+    this.pendingTimer = setTimeout(() => this.flushProcessed(), this.flushMs);
     this.pendingTimer.unref();
+  }
+
+  private forgetUser(userId: string): void {
+    this.pending = this.pending.filter((m) => m.user_id !== userId);
   }
 
   emit<E extends EventName>(event: E, data: Payload<E>): void {
@@ -122,7 +147,7 @@ export class AdminSocketClient {
     this.pendingTimer = undefined;
     if (this.pending.length === 0) return;
     const started = process.hrtime.bigint();
-    const batch: ProcessedBatch = { ids: this.pending };
+    const batch: ProcessedBatch = { ids: this.pending.map((m) => m.id), messages: this.pending };
     this.pending = [];
     this.send('messages:processed', batch);
     this.onFlushTime(Number(process.hrtime.bigint() - started));
@@ -133,6 +158,9 @@ export class AdminSocketClient {
       (this.socket.emit as (e: string, d: unknown) => void)(event, data);
       return;
     }
+    // What waits for a reconnect goes as ids only: by then the admin's own reads may have passed
+    // those rows, or a user's deletion removed them, so it reads what is still there.
+    if (event === 'messages:processed') data = { ids: (data as ProcessedBatch).ids };
     if (event === 'metrics:update') {
       const i = this.buffer.findIndex((b) => b.event === 'metrics:update');
       if (i >= 0) {

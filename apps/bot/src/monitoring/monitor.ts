@@ -170,7 +170,7 @@ export class Monitor implements PipelineObserver {
     this.stage.store.observe(st.storeMs / 1000);
     this.stage.other.observe(otherMs(message.response_time, st) / 1000);
     sse.publish(message);
-    link.processed(message.id);
+    link.processed(message);
     this.scheduleMetricsEmit();
     // The first messages run before the JIT has compiled this path; they would dwarf the steady cost.
     if (this.seen > WARM_UP_MESSAGES) {

@@ -1,4 +1,5 @@
 import type { JobContext } from '@botpulse/db';
+import { feedUserName } from '@botpulse/protocol';
 import type { GraphApiClient, UserProfile } from '../clients/graph-api';
 import { withRetry } from '../clients/retry';
 
@@ -11,7 +12,7 @@ export interface ProfileLookup {
 }
 
 function fullName(p: { first_name: string | null; last_name: string | null }): string | null {
-  return [p.first_name, p.last_name].filter(Boolean).join(' ') || null;
+  return feedUserName(p.first_name, p.last_name);
 }
 
 /**
