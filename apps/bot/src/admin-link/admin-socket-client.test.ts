@@ -138,4 +138,24 @@ describe('AdminSocketClient batching', () => {
     await until(() => server.got.length === 1, 'the batch');
     expect(server.got).toEqual([{ event: 'messages:processed', data: batch([2], 'u2') }]);
   });
+
+  it('splits a burst of long texts into frames the admin accepts (under the 1 MB of a Socket.io frame)', async () => {
+    const server = await admin();
+    cleanup.push(server.close);
+    const link = new AdminSocketClient(`http://127.0.0.1:${server.port}`, AUTH, log);
+    cleanup.push(() => link.close());
+    await until(() => link.statsSnapshot.connected, 'the link');
+
+    // 300 messages of 2,000 control characters, each escaped to 6 bytes in JSON: 3.6 MB in all.
+    const long = '\u0001'.repeat(2000);
+    for (let id = 1; id <= 300; id++)
+      link.processed({ ...message(id), message_text: long, reply_text: long });
+    await until(
+      () => server.got.flatMap((g) => (g.data as { ids: number[] }).ids).length === 300,
+      'all 300 messages',
+    );
+    expect(server.got.length).toBeGreaterThan(4);
+    for (const g of server.got) expect(JSON.stringify(g.data).length).toBeLessThan(1_000_000);
+    expect(link.statsSnapshot).toMatchObject({ connected: true, reconnects: 0 });
+  });
 });

@@ -25,6 +25,14 @@ interface Buffered {
 const PROCESSED_FLUSH_MS = Math.min(20, PROCESSED_FLUSH_MAX_MS);
 /** A batch this large goes at once (bounded frames and memory however fast messages come). */
 const PROCESSED_MAX_BATCH = 1000;
+/**
+ * ...and so does a batch whose texts reach this estimate: twice their UTF-16 length plus the
+ * fields, so that even text JSON escapes at 6 bytes a character stays under the 1 MB a Socket.io
+ * server accepts in one frame (maxHttpBufferSize) by default.
+ */
+const PROCESSED_MAX_ESTIMATE = 256 * 1024;
+const estimate = (m: FeedMessage) =>
+  2 * (m.message_text.length + (m.reply_text?.length ?? 0) + (m.user_name?.length ?? 0)) + 300;
 
 export interface AdminLinkStats {
   connected: boolean;
@@ -49,6 +57,7 @@ export class AdminSocketClient {
   private bufferedCount = 0;
   /** processed messages not flushed yet */
   private pending: FeedMessage[] = [];
+  private pendingEstimate = 0;
   private pendingTimer: NodeJS.Timeout | undefined;
   private stats = { reconnects: 0, dropped: 0 };
   /** told how long each flush of processed messages took (ns): monitoring cost, counted live */
@@ -123,7 +132,8 @@ export class AdminSocketClient {
       status: m.status,
       kind: m.kind,
     });
-    if (this.pending.length >= PROCESSED_MAX_BATCH) {
+    this.pendingEstimate += estimate(m);
+    if (this.pending.length >= PROCESSED_MAX_BATCH || this.pendingEstimate >= PROCESSED_MAX_ESTIMATE) {
       this.flushProcessed();
       return;
     }
@@ -134,6 +144,7 @@ export class AdminSocketClient {
 
   private forgetUser(userId: string): void {
     this.pending = this.pending.filter((m) => m.user_id !== userId);
+    this.pendingEstimate = this.pending.reduce((sum, m) => sum + estimate(m), 0);
   }
 
   emit<E extends EventName>(event: E, data: Payload<E>): void {
@@ -149,6 +160,7 @@ export class AdminSocketClient {
     const started = process.hrtime.bigint();
     const batch: ProcessedBatch = { ids: this.pending.map((m) => m.id), messages: this.pending };
     this.pending = [];
+    this.pendingEstimate = 0;
     this.send('messages:processed', batch);
     this.onFlushTime(Number(process.hrtime.bigint() - started));
   }
