@@ -148,6 +148,29 @@ describe.skipIf(!databaseUrl || !redisUrl)('two bots and two admins on PostgreSQ
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('a user deleted on one admin leaves the live feed of the other too', async () => {
+    const psid = '6512000000003000';
+    const recentOf = async (url: string) =>
+      (
+        (await (
+          await fetch(`${url}/api/monitoring/dashboard`, { headers: { cookie } })
+        ).json()) as MonitoringDashboard
+      ).recent_messages;
+    // Said to bot-2, which reports to admin B.
+    expect((await stack.post(message(psid, 'please forget me'), { bot: 1 })).status).toBe(200);
+    await stack.waitFor(
+      async () => (await recentOf(adminB.url)).some((m) => m.user_id === psid),
+      'the message on admin B',
+    );
+    const res = await fetch(`${stack.adminUrl}/api/users/${psid}`, { method: 'DELETE', headers: { cookie } });
+    expect(res.status).toBe(200);
+    await stack.waitFor(
+      async () => !(await recentOf(adminB.url)).some((m) => m.user_id === psid),
+      "the user's message gone from admin B's recent messages",
+    );
+    expect((await recentOf(stack.adminUrl)).some((m) => m.user_id === psid)).toBe(false);
+  });
+
   it('a bot that stops is shown as gone on both admins, not as zero traffic', async () => {
     const before = (await (
       await fetch(`${adminB.url}/api/monitoring/dashboard`, { headers: { cookie } })

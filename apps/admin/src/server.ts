@@ -160,6 +160,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
       checkHealth();
     } else if (e.type === 'presence') registry.seen(e.instanceId, Date.now(), e.connected);
     else if (e.type === 'error') emitError(e.data);
+    else if (e.type === 'forget' && typeof e.userId === 'string') feed.forgetUser(e.userId);
   });
   const bots = attachBotsNamespace(io, {
     internalSecret: config.internalSecret,
@@ -235,6 +236,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   };
   const deletion = new UserDeletion(db, (facebookId, deletedMessages) => {
     feed.forgetUser(facebookId);
+    cluster.send({ type: 'forget', userId: facebookId });
     scheduleMetrics();
     // Every bot (on any admin, through the adapter) recounts its in-memory metrics from the rows.
     bots.emit('user:deleted', { user_id: facebookId, deleted_messages: deletedMessages });

@@ -28,7 +28,7 @@ export class FeedTail {
   private pokedAt = 0;
   /** ms from a bot's report of a message to its emission here, last value (meta-monitoring) */
   lagMs = 0;
-  /** users whose data was deleted here lately: their reports in flight are not shown */
+  /** users whose data was deleted lately (by this admin or another): their reports are read back */
   private readonly forgotten = new Map<string, number>();
 
   constructor(
@@ -68,11 +68,21 @@ export class FeedTail {
     this.forgotten.set(userId, now);
   }
 
+  /** a user whose data was deleted within FORGET_MS (older entries are let go here) */
+  private deletedLately(userId: string): boolean {
+    const at = this.forgotten.get(userId);
+    if (at === undefined) return false;
+    if (performance.now() - at <= FORGET_MS) return true;
+    this.forgotten.delete(userId);
+    return false;
+  }
+
   /**
    * A bot reported these messages, stored and in id order. Those already emitted are dropped; the
    * rest are emitted here when they are the very next ids, one after the other, so that no row is
-   * read back. Otherwise (a gap: another bot's messages, an id skipped by a rollback, or a read of
-   * the table running now) the rows are read, as for a poke.
+   * read back. Otherwise (a gap: another bot's messages, an id skipped by a rollback, a read of
+   * the table running now, or a message of a user deleted lately, which may be gone or may be
+   * new) the rows are read, as for a poke: the table has exactly the messages that remain.
    */
   offer(messages: FeedMessage[]): void {
     if (!this.watched()) return;
@@ -81,7 +91,9 @@ export class FeedTail {
     if (start === messages.length) return;
     let follows = !this.running;
     for (let i = start; follows && i < messages.length; i++)
-      follows = messages[i]!.id === this.lastIdValue + 1 + (i - start);
+      follows =
+        messages[i]!.id === this.lastIdValue + 1 + (i - start) &&
+        (this.forgotten.size === 0 || !this.deletedLately(messages[i]!.user_id));
     if (!follows) {
       this.poke();
       return;
@@ -89,7 +101,6 @@ export class FeedTail {
     for (let i = start; i < messages.length; i++) {
       const m = messages[i]!;
       this.lastIdValue = m.id;
-      if (this.forgotten.size > 0 && this.forgotten.has(m.user_id)) continue;
       this.recentMessages.unshift(m);
       this.emit(m);
     }

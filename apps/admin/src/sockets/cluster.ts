@@ -8,7 +8,9 @@ export type ClusterEvent =
   | { type: 'health'; instanceId: string; data: HealthReport }
   | { type: 'presence'; instanceId: string; connected: boolean }
   | { type: 'error'; data: ErrorEvent }
-  | { type: 'poke' };
+  | { type: 'poke' }
+  /** a user's data was deleted: the live feed reads that user's reported messages back */
+  | { type: 'forget'; userId: string };
 
 const EVENT = 'cluster:bot-event';
 const POKE_EVERY_MS = 20;

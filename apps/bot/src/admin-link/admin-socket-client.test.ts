@@ -155,6 +155,11 @@ describe('AdminSocketClient batching', () => {
       'all 300 messages',
     );
     expect(server.got.length).toBeGreaterThan(4);
+    // One message too large for any frame (150,000 escaped characters) goes by id: the admin reads it.
+    link.processed({ ...message(301), message_text: '\u0001'.repeat(150_000) });
+    link.processed(message(302));
+    await until(() => server.got.some((g) => (g.data as { ids: number[] }).ids.includes(302)), 'message 302');
+    expect(server.got.slice(-2).map((g) => g.data)).toEqual([{ ids: [301] }, batch([302])]);
     for (const g of server.got) expect(JSON.stringify(g.data).length).toBeLessThan(1_000_000);
     expect(link.statsSnapshot).toMatchObject({ connected: true, reconnects: 0 });
   });

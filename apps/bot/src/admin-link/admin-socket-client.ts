@@ -26,13 +26,15 @@ const PROCESSED_FLUSH_MS = Math.min(20, PROCESSED_FLUSH_MAX_MS);
 /** A batch this large goes at once (bounded frames and memory however fast messages come). */
 const PROCESSED_MAX_BATCH = 1000;
 /**
- * ...and so does a batch whose texts reach this estimate: twice their UTF-16 length plus the
- * fields, so that even text JSON escapes at 6 bytes a character stays under the 1 MB a Socket.io
- * server accepts in one frame (maxHttpBufferSize) by default.
+ * ...and no batch's estimate passes this: 6 bytes for each UTF-16 unit of its texts (what JSON
+ * makes of a control character; any other character takes at most that) plus the fields, so that
+ * a frame stays under the 1 MB a Socket.io server accepts in one (maxHttpBufferSize, by default).
+ * A message whose estimate alone passes it is reported by id only (the admin reads its row).
  */
-const PROCESSED_MAX_ESTIMATE = 256 * 1024;
+const PROCESSED_MAX_ESTIMATE = 768 * 1024;
 const estimate = (m: FeedMessage) =>
-  2 * (m.message_text.length + (m.reply_text?.length ?? 0) + (m.user_name?.length ?? 0)) + 300;
+  6 * (m.message_text.length + (m.reply_text?.length ?? 0) + (m.user_name?.length ?? 0) + m.user_id.length) +
+  300;
 
 export interface AdminLinkStats {
   connected: boolean;
@@ -120,6 +122,13 @@ export class AdminSocketClient {
    * fields, so the admin can show it without reading it back.
    */
   processed(m: FeedMessage): void {
+    const size = estimate(m);
+    if (size > PROCESSED_MAX_ESTIMATE) {
+      this.flushProcessed();
+      this.send('messages:processed', { ids: [m.id] });
+      return;
+    }
+    if (this.pendingEstimate + size > PROCESSED_MAX_ESTIMATE) this.flushProcessed();
     this.pending.push({
       id: m.id,
       user_id: m.user_id,
@@ -132,8 +141,8 @@ export class AdminSocketClient {
       status: m.status,
       kind: m.kind,
     });
-    this.pendingEstimate += estimate(m);
-    if (this.pending.length >= PROCESSED_MAX_BATCH || this.pendingEstimate >= PROCESSED_MAX_ESTIMATE) {
+    this.pendingEstimate += size;
+    if (this.pending.length >= PROCESSED_MAX_BATCH) {
       this.flushProcessed();
       return;
     }
