@@ -34,6 +34,22 @@ export interface FeedMessage {
   kind: MessageKind;
 }
 
+/** Exactly the live feed's fields of a message (a ProcessedMessage also carries its mid). */
+export function toFeedMessage(m: FeedMessage): FeedMessage {
+  return {
+    id: m.id,
+    user_id: m.user_id,
+    user_name: m.user_name,
+    message_text: m.message_text,
+    reply_text: m.reply_text,
+    timestamp: m.timestamp,
+    response_time: m.response_time,
+    instance_id: m.instance_id,
+    status: m.status,
+    kind: m.kind,
+  };
+}
+
 /**
  * A user's name as the live feed shows it, from the stored profile: the database's
  * `nullif(concat_ws(' ', first_name, last_name), '')` (FEED_COLUMNS), so a message the bot reports

@@ -6,6 +6,7 @@ import {
   type FeedMessage,
   PROCESSED_FLUSH_MAX_MS,
   type ProcessedBatch,
+  toFeedMessage,
 } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import { io, type Socket } from 'socket.io-client';
@@ -129,18 +130,7 @@ export class AdminSocketClient {
       return;
     }
     if (this.pendingEstimate + size > PROCESSED_MAX_ESTIMATE) this.flushProcessed();
-    this.pending.push({
-      id: m.id,
-      user_id: m.user_id,
-      user_name: m.user_name,
-      message_text: m.message_text,
-      reply_text: m.reply_text,
-      timestamp: m.timestamp,
-      response_time: m.response_time,
-      instance_id: m.instance_id,
-      status: m.status,
-      kind: m.kind,
-    });
+    this.pending.push(toFeedMessage(m));
     this.pendingEstimate += size;
     if (this.pending.length >= PROCESSED_MAX_BATCH) {
       this.flushProcessed();

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type Db, getConversationsAfter } from '@botpulse/db';
-import type { FeedMessage, ProcessedMessage } from '@botpulse/protocol';
+import { type FeedMessage, type ProcessedMessage, toFeedMessage } from '@botpulse/protocol';
 
 const MAX_CLIENT_BUFFER_BYTES = 1 << 20;
 const REPLAY_LIMIT = 1000;
@@ -16,32 +16,9 @@ interface Client {
   corked: boolean;
 }
 
-function frame(
-  m: Pick<
-    FeedMessage,
-    | 'id'
-    | 'user_id'
-    | 'user_name'
-    | 'message_text'
-    | 'reply_text'
-    | 'timestamp'
-    | 'response_time'
-    | 'instance_id'
-    | 'status'
-  >,
-): string {
-  const data = {
-    id: m.id,
-    user_id: m.user_id,
-    user_name: m.user_name,
-    message_text: m.message_text,
-    reply_text: m.reply_text,
-    timestamp: m.timestamp,
-    response_time: m.response_time,
-    instance_id: m.instance_id,
-    status: m.status,
-  };
-  return `id: ${m.id}\nevent: message\ndata: ${JSON.stringify(data)}\n\n`;
+/** One SSE `message` event: the live feed's fields of the message. */
+function frame(m: FeedMessage): string {
+  return `id: ${m.id}\nevent: message\ndata: ${JSON.stringify(toFeedMessage(m))}\n\n`;
 }
 
 /**
