@@ -196,7 +196,8 @@ export class ReplyPipeline {
         id: stored.id,
         mid: job.dedupKey,
         user_id: job.senderId,
-        user_name: profile.name,
+        // the stored name (another message of this user may have fetched the profile meanwhile)
+        user_name: stored.user_name,
         message_text: storedText,
         reply_text: storedReply,
         kind: job.kind,

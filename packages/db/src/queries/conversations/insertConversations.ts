@@ -33,6 +33,8 @@ export interface InsertedConversation {
   /** null: already stored (a retry) or deleted meanwhile (user deletion), so it is not counted */
   id: number | null;
   new_user: boolean;
+  /** the user's name as the live feed shows it, from the stored profile (null when not stored) */
+  user_name: string | null;
 }
 
 /**
@@ -44,10 +46,14 @@ export interface InsertedConversation {
 export async function insertConversations(db: Db, rows: NewConversation[]): Promise<InsertedConversation[]> {
   if (rows.length === 0) return [];
   // One statement, one round trip: the function takes the feed lock, writes, and commits.
-  const { rows: result } = await db.query<{ mid: string; id: number | null; new_user: boolean }>(
-    'SELECT mid, id, new_user FROM store_conversations($1::jsonb)',
-    [JSON.stringify(rows.map((r, n) => ({ ...r, n })))],
-  );
+  const { rows: result } = await db.query<{
+    mid: string;
+    id: number | null;
+    new_user: boolean;
+    user_name: string | null;
+  }>('SELECT mid, id, new_user, user_name FROM store_conversations($1::jsonb)', [
+    JSON.stringify(rows.map((r, n) => ({ ...r, n }))),
+  ]);
   // The same mid twice in one batch is stored (and counted) once.
   const seenUsers = new Set<string>();
   const seenIds = new Set<number>();
@@ -57,6 +63,6 @@ export async function insertConversations(db: Db, rows: NewConversation[]): Prom
     const user = rows[i]!.facebook_id;
     const newUser = r.new_user && id !== null && !seenUsers.has(user);
     if (newUser) seenUsers.add(user);
-    return { mid: r.mid, id, new_user: newUser };
+    return { mid: r.mid, id, new_user: newUser, user_name: id === null ? null : r.user_name };
   });
 }
