@@ -5,7 +5,7 @@ import type { Logger } from '@botpulse/runtime';
 const PAGE = 500;
 const RECENT = 50;
 const MIN_GAP_MS = 25;
-/** how long a deleted user's messages are refused from bots' reports (reports in flight) */
+/** how long a deleted user's reported messages are read back rather than taken as they came */
 const FORGET_MS = 60_000;
 
 /**
