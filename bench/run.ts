@@ -12,9 +12,10 @@ import { benchExplorer } from './cases/explorer';
 import { benchImport } from './cases/import';
 import { runLoadTest } from './cases/load-test';
 import { benchBotMemory } from './cases/memory';
+import { benchMonitoringOverhead } from './cases/overhead';
 import { runScaling } from './cases/scaling';
 import { benchTimeline } from './cases/timeline';
-import { benchAckAndLiveLatency, benchMonitoringOverhead, benchThroughput } from './cases/webhook';
+import { benchAckAndLiveLatency, benchThroughput } from './cases/webhook';
 import { waitForQuietDatabase } from './lib/quiet';
 import { endProgress, type ResultKey, type Results, TARGETS, table } from './lib/report';
 

@@ -1,3 +1,4 @@
+export * from './bulk-drop';
 export * from './embedded';
 export * from './errors';
 export * from './migrate';

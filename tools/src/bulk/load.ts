@@ -3,6 +3,7 @@ import {
   buildRollups,
   type Db,
   type DbClient,
+  dropForBulk,
   foldRollupQueue,
   LOCKS,
   ROLLUP_TABLES,
@@ -16,14 +17,14 @@ import {
   COPY_IN,
   COPY_SOURCE,
   CREATE_BULK_USERS,
-  copyNumber,
-  copyText,
+  copyLines,
   FINISH_USERS,
   isCopyRefused,
   moveSql,
   STAGING,
   TYPES,
   UNNEST_SOURCE,
+  unnestParams,
 } from './staging';
 
 export type { BulkRow } from './staging';
@@ -88,10 +89,10 @@ export class BulkLoader {
   private client: DbClient | undefined;
   private method: BulkMethod | undefined;
   /**
-   * Rebuild mode (the one transaction is open): the dropped indexes' definitions and, into an empty
-   * store, the foreign keys dropped; all of them added again in finish().
+   * Rebuild mode (the one transaction is open): the statements that build the dropped indexes again
+   * and, into an empty store, add the dropped foreign keys back; run in finish().
    */
-  private rebuild: { indexes: string[]; keys?: { name: string; def: string }[] } | undefined;
+  private rebuild: { indexes: string[]; keys?: string[] } | undefined;
   private readonly totals = { rows: 0, inserted: 0, newUsers: 0 };
   private readonly timings = { stage: 0, move: 0, indexes: 0, rollups: 0 };
 
@@ -155,26 +156,15 @@ export class BulkLoader {
 
   private async dropIndexesInTransaction(client: DbClient): Promise<void> {
     await this.raiseWorkMem(client);
-    const { rows } = await client.query<{ name: string; def: string }>(
-      `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
-         FROM pg_index i
-        WHERE i.indrelid = 'conversations'::regclass AND NOT i.indisunique AND NOT i.indisprimary
-        ORDER BY 1`,
-    );
-    for (const r of rows) await client.query(`DROP INDEX ${r.name}`);
+    const indexes = await dropForBulk(client, 'conversations', 'secondary indexes');
     await client.query(CREATE_BULK_USERS);
-    this.rebuild = { indexes: rows.map((r) => r.def) };
+    this.rebuild = { indexes };
   }
 
   /** Rows go in unqueued (the rollups are built at the end) and their users checked once, at the end. */
   private async dropQueueAndKeys(client: DbClient): Promise<void> {
     await client.query(`ALTER TABLE conversations DISABLE TRIGGER ${QUEUE_TRIGGER}`);
-    const { rows } = await client.query<{ name: string; def: string }>(
-      `SELECT quote_ident(conname) AS name, pg_get_constraintdef(oid) AS def
-         FROM pg_constraint WHERE conrelid = 'conversations'::regclass AND contype = 'f' ORDER BY 1`,
-    );
-    for (const r of rows) await client.query(`ALTER TABLE conversations DROP CONSTRAINT ${r.name}`);
-    this.rebuild!.keys = rows;
+    this.rebuild!.keys = await dropForBulk(client, 'conversations', 'foreign keys');
   }
 
   /** For the open transaction only (SET LOCAL): the connection goes back to the pool as it came. */
@@ -212,21 +202,7 @@ export class BulkLoader {
       const t0 = performance.now();
       if (method === 'copy') {
         await client.query(`TRUNCATE ${STAGING}`);
-        await pipeline(
-          (async function* () {
-            let buf = '';
-            for (let i = 0; i < rows.length; i++) {
-              const r = rows[i]!;
-              buf += `${i}\t${copyText(r.mid)}\t${copyText(r.facebookId)}\t${copyText(r.firstName)}\t${copyText(r.lastName)}\t${copyText(r.kind)}\t${copyText(r.messageText)}\t${copyText(r.replyText)}\t${r.ts}\t${r.responseTimeMs}\t${copyNumber(r.generateMs)}\t${copyNumber(r.sendMs)}\t${copyText(r.status)}\t${copyText(r.error)}\t${copyText(r.instanceId)}\t${copyText(r.model)}\t${copyText(r.modelVersion)}\t${copyNumber(r.inputTokens)}\t${copyNumber(r.cachedTokens)}\t${copyNumber(r.outputTokens)}\t${copyNumber(r.reasoningTokens)}\t${copyText(r.finishReason)}\t${copyText(r.blockReason)}\t${copyNumber(r.costUsd)}\t${copyText(r.priceVersion)}\n`;
-              if (buf.length > 1 << 20) {
-                yield buf;
-                buf = '';
-              }
-            }
-            if (buf) yield buf;
-          })(),
-          client.query(copyFrom(COPY_IN)),
-        );
+        await pipeline(copyLines(rows), client.query(copyFrom(COPY_IN)));
         this.timings.stage += performance.now() - t0;
         if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
         ({
@@ -236,33 +212,9 @@ export class BulkLoader {
         if (own) await client.query('SELECT pg_advisory_xact_lock($1)', [LOCKS.feed]);
         ({
           rows: [result],
-        } = (await client.query(moveSql(UNNEST_SOURCE, !own), [
-          rows.map((_, i) => i),
-          rows.map((r) => r.mid),
-          rows.map((r) => r.facebookId),
-          rows.map((r) => r.firstName),
-          rows.map((r) => r.lastName),
-          rows.map((r) => r.kind),
-          rows.map((r) => r.messageText),
-          rows.map((r) => r.replyText),
-          rows.map((r) => r.ts),
-          rows.map((r) => r.responseTimeMs),
-          rows.map((r) => r.generateMs),
-          rows.map((r) => r.sendMs),
-          rows.map((r) => r.status),
-          rows.map((r) => r.error),
-          rows.map((r) => r.instanceId),
-          rows.map((r) => r.model),
-          rows.map((r) => r.modelVersion),
-          rows.map((r) => r.inputTokens),
-          rows.map((r) => r.cachedTokens),
-          rows.map((r) => r.outputTokens),
-          rows.map((r) => r.reasoningTokens),
-          rows.map((r) => r.finishReason),
-          rows.map((r) => r.blockReason),
-          rows.map((r) => (r.costUsd === null ? null : String(r.costUsd))),
-          rows.map((r) => r.priceVersion),
-        ])) as unknown as { rows: [typeof result] });
+        } = (await client.query(moveSql(UNNEST_SOURCE, !own), unnestParams(rows))) as unknown as {
+          rows: [typeof result];
+        });
       }
       await client.query(own ? 'COMMIT' : 'RELEASE SAVEPOINT chunk');
       this.timings.move += performance.now() - t0;
@@ -299,8 +251,7 @@ export class BulkLoader {
         for (const def of rebuild.indexes) await client.query(def);
         if (rebuild.keys) {
           // Validated in one join of the whole table rather than a lookup per row.
-          for (const k of rebuild.keys)
-            await client.query(`ALTER TABLE conversations ADD CONSTRAINT ${k.name} ${k.def}`);
+          for (const sql of rebuild.keys) await client.query(sql);
           await client.query(`ALTER TABLE conversations ENABLE TRIGGER ${QUEUE_TRIGGER}`);
           rollupsFrom = performance.now();
           await buildRollups(client);

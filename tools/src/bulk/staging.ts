@@ -201,3 +201,48 @@ export function copyNumber(v: number | string | null): string {
 export function isCopyRefused(err: unknown): boolean {
   return (err as { code?: string }).code === '0A000';
 }
+
+/** A chunk as COPY text for STAGING (COPY_IN), in pieces of about 1 MB; `n` is the row's place. */
+export async function* copyLines(rows: readonly BulkRow[]): AsyncGenerator<string> {
+  let buf = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    buf += `${i}\t${copyText(r.mid)}\t${copyText(r.facebookId)}\t${copyText(r.firstName)}\t${copyText(r.lastName)}\t${copyText(r.kind)}\t${copyText(r.messageText)}\t${copyText(r.replyText)}\t${r.ts}\t${r.responseTimeMs}\t${copyNumber(r.generateMs)}\t${copyNumber(r.sendMs)}\t${copyText(r.status)}\t${copyText(r.error)}\t${copyText(r.instanceId)}\t${copyText(r.model)}\t${copyText(r.modelVersion)}\t${copyNumber(r.inputTokens)}\t${copyNumber(r.cachedTokens)}\t${copyNumber(r.outputTokens)}\t${copyNumber(r.reasoningTokens)}\t${copyText(r.finishReason)}\t${copyText(r.blockReason)}\t${copyNumber(r.costUsd)}\t${copyText(r.priceVersion)}\n`;
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+/** A chunk as UNNEST_SOURCE's parameters: one array per column, in COLUMNS' order. */
+export function unnestParams(rows: readonly BulkRow[]): unknown[][] {
+  return [
+    rows.map((_, i) => i),
+    rows.map((r) => r.mid),
+    rows.map((r) => r.facebookId),
+    rows.map((r) => r.firstName),
+    rows.map((r) => r.lastName),
+    rows.map((r) => r.kind),
+    rows.map((r) => r.messageText),
+    rows.map((r) => r.replyText),
+    rows.map((r) => r.ts),
+    rows.map((r) => r.responseTimeMs),
+    rows.map((r) => r.generateMs),
+    rows.map((r) => r.sendMs),
+    rows.map((r) => r.status),
+    rows.map((r) => r.error),
+    rows.map((r) => r.instanceId),
+    rows.map((r) => r.model),
+    rows.map((r) => r.modelVersion),
+    rows.map((r) => r.inputTokens),
+    rows.map((r) => r.cachedTokens),
+    rows.map((r) => r.outputTokens),
+    rows.map((r) => r.reasoningTokens),
+    rows.map((r) => r.finishReason),
+    rows.map((r) => r.blockReason),
+    rows.map((r) => (r.costUsd === null ? null : String(r.costUsd))),
+    rows.map((r) => r.priceVersion),
+  ];
+}

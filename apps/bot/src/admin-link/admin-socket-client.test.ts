@@ -1,6 +1,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BOTS_NAMESPACE, type ErrorEvent, type FeedMessage } from '@botpulse/protocol';
+import {
+  BOTS_NAMESPACE,
+  type ErrorEvent,
+  type FeedMessage,
+  type ProcessedMessage,
+  toFeedMessage,
+} from '@botpulse/protocol';
 import { createLogger } from '@botpulse/runtime';
 import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,27 +38,27 @@ async function until(check: () => boolean, what: string) {
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
-/** message `id` as the pipeline reports it (with its mid, which the admin does not get) */
-const message = (id: number, user = 'u1') => ({
-  id,
-  mid: `m_${id}`,
-  user_id: user,
-  user_name: 'Ann Lee',
-  message_text: `hello #${id}`,
-  reply_text: 'hi',
-  timestamp: '2026-12-06T03:00:00.000Z',
-  response_time: 12.5,
-  instance_id: 'bot-t',
-  status: 'replied' as const,
-  kind: 'text' as const,
-});
+/** message `id` as the monitor hands it over: the pipeline's message, its feed fields picked */
+const message = (id: number, user = 'u1'): FeedMessage => {
+  const processed: ProcessedMessage = {
+    id,
+    mid: `m_${id}`,
+    user_id: user,
+    user_name: 'Ann Lee',
+    message_text: `hello #${id}`,
+    reply_text: 'hi',
+    timestamp: '2026-12-06T03:00:00.000Z',
+    response_time: 12.5,
+    instance_id: 'bot-t',
+    status: 'replied',
+    kind: 'text',
+  };
+  return toFeedMessage(processed);
+};
 /** the batch the admin must get for these ids: the ids, and each message's feed fields */
 const batch = (ids: number[], user = 'u1') => ({
   ids,
-  messages: ids.map((id): FeedMessage => {
-    const { mid: _mid, ...feed } = message(id, user);
-    return feed;
-  }),
+  messages: ids.map((id) => message(id, user)),
 });
 
 const failure = (mid: string): ErrorEvent => ({

@@ -6,7 +6,6 @@ import {
   type FeedMessage,
   PROCESSED_FLUSH_MAX_MS,
   type ProcessedBatch,
-  toFeedMessage,
 } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 import { io, type Socket } from 'socket.io-client';
@@ -120,7 +119,7 @@ export class AdminSocketClient {
 
   /**
    * A message was stored and answered: reported in the next `messages:processed`, with its feed
-   * fields, so the admin can show it without reading it back.
+   * fields (exactly those: toFeedMessage()), so the admin can show it without reading it back.
    */
   processed(m: FeedMessage): void {
     const size = estimate(m);
@@ -130,7 +129,7 @@ export class AdminSocketClient {
       return;
     }
     if (this.pendingEstimate + size > PROCESSED_MAX_ESTIMATE) this.flushProcessed();
-    this.pending.push(toFeedMessage(m));
+    this.pending.push(m);
     this.pendingEstimate += size;
     if (this.pending.length >= PROCESSED_MAX_BATCH) {
       this.flushProcessed();

@@ -1,6 +1,13 @@
 import { countUsers, type Db, getCollectorSnapshot, insertMetricsSnapshot } from '@botpulse/db';
 import { type MetricsCollector, otherMs } from '@botpulse/metrics';
-import type { BotMetrics, ErrorEvent, GenAiUsage, ProcessedMessage, ReplyStage } from '@botpulse/protocol';
+import {
+  type BotMetrics,
+  type ErrorEvent,
+  type GenAiUsage,
+  type ProcessedMessage,
+  type ReplyStage,
+  toFeedMessage,
+} from '@botpulse/protocol';
 import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/runtime';
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
@@ -169,8 +176,10 @@ export class Monitor implements PipelineObserver {
     this.stage.send.observe(st.sendMs / 1000);
     this.stage.store.observe(st.storeMs / 1000);
     this.stage.other.observe(otherMs(message.response_time, st) / 1000);
-    sse.publish(message);
-    link.processed(message);
+    // The live feed's fields, picked once for both.
+    const feed = toFeedMessage(message);
+    sse.publish(feed);
+    link.processed(feed);
     this.scheduleMetricsEmit();
     // The first messages run before the JIT has compiled this path; they would dwarf the steady cost.
     if (this.seen > WARM_UP_MESSAGES) {

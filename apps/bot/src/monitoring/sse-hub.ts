@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type Db, getConversationsAfter } from '@botpulse/db';
-import { type FeedMessage, type ProcessedMessage, toFeedMessage } from '@botpulse/protocol';
+import type { FeedMessage } from '@botpulse/protocol';
 
 const MAX_CLIENT_BUFFER_BYTES = 1 << 20;
 const REPLAY_LIMIT = 1000;
@@ -16,9 +16,9 @@ interface Client {
   corked: boolean;
 }
 
-/** One SSE `message` event: the live feed's fields of the message. */
+/** One SSE `message` event: exactly the live feed's fields (toFeedMessage(), or a feed row). */
 function frame(m: FeedMessage): string {
-  return `id: ${m.id}\nevent: message\ndata: ${JSON.stringify(toFeedMessage(m))}\n\n`;
+  return `id: ${m.id}\nevent: message\ndata: ${JSON.stringify(m)}\n\n`;
 }
 
 /**
@@ -79,7 +79,8 @@ export class SseHub {
     for (const h of held) this.send(client, h.id, h.frame);
   }
 
-  publish(message: ProcessedMessage): void {
+  /** `message`: exactly the live feed's fields (toFeedMessage()) */
+  publish(message: FeedMessage): void {
     if (this.clients.size === 0) return;
     const f = frame(message);
     for (const c of this.clients) {

@@ -1,3 +1,4 @@
+import { dropForBulk } from '../../bulk-drop';
 import type { DbClient } from '../../pool';
 import { SLOT_ORIGIN } from './foldRollupQueue';
 
@@ -53,16 +54,7 @@ export async function buildRollups(client: DbClient): Promise<void> {
   );
   // Into the empty table, its indexes are built once, sorted, after the rows: a 10M-row history's
   // user periods (millions of rows) inserted into them row by row cost more than the grouping.
-  const { rows: indexes } = await client.query<{ name: string; def: string; key: string | null }>(
-    `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def,
-            pg_get_constraintdef(c.oid) AS key
-       FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
-      WHERE i.indrelid = 'rollup_user_periods'::regclass ORDER BY 1`,
-  );
-  for (const i of indexes)
-    await client.query(
-      i.key === null ? `DROP INDEX ${i.name}` : `ALTER TABLE rollup_user_periods DROP CONSTRAINT ${i.name}`,
-    );
+  const restoreIndexes = await dropForBulk(client, 'rollup_user_periods', 'all indexes');
   // The rows (and numbers) were written in this transaction, after the last statistics: without
   // fresh ones the planner guesses the sizes of the joins and groupings below.
   await client.query('ANALYZE conversations, user_numbers');
@@ -95,10 +87,7 @@ export async function buildRollups(client: DbClient): Promise<void> {
      SELECT p.tz, p.grain, p.period, n.facebook_id, p.messages, p.cost_usd, p.last_seen
        FROM botpulse_rollup_periods p JOIN user_numbers n USING (uid)`,
   );
-  for (const i of indexes)
-    await client.query(
-      i.key === null ? i.def : `ALTER TABLE rollup_user_periods ADD CONSTRAINT ${i.name} ${i.key}`,
-    );
+  for (const sql of restoreIndexes) await client.query(sql);
   await client.query(
     `INSERT INTO rollup_user_bitmaps (tz, grain, period, chunk, bits)
      SELECT tz, grain, period, uid >> 13, bit_or(user_bit(uid)) FROM botpulse_rollup_periods GROUP BY 1, 2, 3, 4`,
