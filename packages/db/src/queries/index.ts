@@ -23,6 +23,7 @@ export * from './analytics';
 export * from './conversations/conversationFilter';
 export * from './conversations/deleteOldMessageText';
 export * from './conversations/feedColumns';
+export * from './conversations/getConversationIdCeiling';
 export * from './conversations/getConversationsAfter';
 export * from './conversations/getRecentConversations';
 export * from './conversations/insertConversations';
