@@ -58,7 +58,7 @@ export interface AdminService {
 export async function buildAdmin(config: AdminConfig, log: Logger): Promise<AdminService> {
   const startedAtMs = Date.now();
   await migrate(config.databaseUrl, (m) => log.info(m));
-  const db = createPool(config.databaseUrl, { max: 20, applicationName: 'botpulse-admin' });
+  const db = createPool(config.databaseUrl, { max: 20, applicationName: 'botpulse-admin', prepareHot: true });
   if (await createAdminUserIfNone(db, config.adminUser, await hashPassword(config.adminPassword))) {
     log.info({ username: config.adminUser }, 'created the first admin account');
   }

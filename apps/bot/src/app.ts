@@ -74,6 +74,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   const startedAtMs = Date.now();
   await migrate(config.databaseUrl, (m) => log.info(m));
   const db = createPool(config.databaseUrl, {
+    prepareHot: true,
     max: 20,
     applicationName: `botpulse-bot-${config.instanceId}`,
   });
@@ -81,6 +82,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   // (one per concurrent group commit) instead of queueing behind the reply pipeline's queries for
   // the shared pool, which under load holds hundreds of them.
   const intakeDb = createPool(config.databaseUrl, {
+    prepareHot: true,
     max: INTAKE_CONNECTIONS,
     applicationName: `botpulse-bot-${config.instanceId}-intake`,
   });

@@ -1,5 +1,5 @@
 import type { FeedMessage } from '@botpulse/protocol';
-import type { Queryable } from '../../pool';
+import { hotStatement, type Queryable } from '../../pool';
 import { FEED_COLUMNS } from './feedColumns';
 
 /**
@@ -19,7 +19,7 @@ export async function getConversationsAfter(
   options: { afterId: number; limit: number; instanceId?: string },
 ): Promise<FeedMessage[]> {
   const { rows } = await db.query<FeedMessage>(
-    `SELECT ${FEED_COLUMNS}
+    hotStatement(`SELECT ${FEED_COLUMNS}
        FROM (SELECT id, facebook_id, message_text, reply_text, "timestamp", response_time_ms, instance_id,
                     status, kind
                FROM conversations
@@ -27,7 +27,7 @@ export async function getConversationsAfter(
               ORDER BY id
               LIMIT $2) c
        CROSS JOIN LATERAL (SELECT first_name, last_name FROM users WHERE facebook_id = c.facebook_id LIMIT 1) u
-      ORDER BY c.id`,
+      ORDER BY c.id`),
     [options.afterId, options.limit, options.instanceId ?? null],
   );
   return rows;

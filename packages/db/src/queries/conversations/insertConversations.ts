@@ -1,5 +1,5 @@
 import type { ConversationStatus, GenAiUsage, MessageKind } from '@botpulse/protocol';
-import type { Db } from '../../pool';
+import { type Db, hotStatement } from '../../pool';
 
 /** A conversation row to store; the Gemini fields (`GenAiUsage`) are absent or null for a rule reply. */
 export interface NewConversation extends Partial<GenAiUsage> {
@@ -51,7 +51,7 @@ export async function insertConversations(db: Db, rows: NewConversation[]): Prom
     id: number | null;
     new_user: boolean;
     user_name: string | null;
-  }>('SELECT mid, id, new_user, user_name FROM store_conversations($1::jsonb)', [
+  }>(hotStatement('SELECT mid, id, new_user, user_name FROM store_conversations($1::jsonb)'), [
     JSON.stringify(rows.map((r, n) => ({ ...r, n }))),
   ]);
   // The same mid twice in one batch is stored (and counted) once.

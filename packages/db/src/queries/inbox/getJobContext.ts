@@ -1,4 +1,4 @@
-import type { Queryable } from '../../pool';
+import { hotStatement, type Queryable } from '../../pool';
 
 export interface JobContext {
   /** the user's stored profile, if the user is known */
@@ -23,13 +23,13 @@ export async function getJobContext(
   items: Array<{ psid: string; mid: string }>,
 ): Promise<JobContext[]> {
   const { rows } = await db.query<JobContext & { n: number }>(
-    `SELECT x.n::int AS n, u.first_name, u.last_name, u.profile_fetched_at,
+    hotStatement(`SELECT x.n::int AS n, u.first_name, u.last_name, u.profile_fetched_at,
             (u.facebook_id IS NOT NULL) AS known, (a.answered IS NOT NULL) AS answered
        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(psid, mid, n)
        LEFT JOIN LATERAL (SELECT facebook_id, first_name, last_name, profile_fetched_at
                             FROM users WHERE facebook_id = x.psid LIMIT 1) u ON true
        LEFT JOIN LATERAL (SELECT true AS answered FROM conversations c WHERE c.mid = x.mid LIMIT 1) a ON true
-      ORDER BY x.n`,
+      ORDER BY x.n`),
     [items.map((i) => i.psid), items.map((i) => i.mid)],
   );
   return rows.map(({ n: _n, ...ctx }) => ctx);

@@ -1,4 +1,4 @@
-import type { Queryable } from '../../pool';
+import { hotStatement, type Queryable } from '../../pool';
 
 export interface NewInboxEvent {
   dedup_key: string;
@@ -28,13 +28,13 @@ export async function insertInboxEvents(
   events: NewInboxEvent[],
 ): Promise<InsertedInboxEvent[]> {
   const { rows } = await db.query<InsertedInboxEvent>(
-    `INSERT INTO inbox (dedup_key, sender_id, event_ts, event, claimed_by, claimed_at)
+    hotStatement(`INSERT INTO inbox (dedup_key, sender_id, event_ts, event, claimed_by, claimed_at)
      SELECT DISTINCT ON (x.dedup_key) x.dedup_key, x.sender_id, x.event_ts, x.event, $2, now()
        FROM jsonb_to_recordset($1::jsonb) AS x(dedup_key text, sender_id text, event_ts timestamptz, event jsonb)
        LEFT JOIN LATERAL (SELECT true AS answered FROM conversations c WHERE c.mid = x.dedup_key LIMIT 1) a ON true
       WHERE a.answered IS NULL
      ON CONFLICT (dedup_key) DO NOTHING
-     RETURNING id, dedup_key, received_at`,
+     RETURNING id, dedup_key, received_at`),
     [JSON.stringify(events), instanceId],
   );
   if (rows.length === 0) return rows;
@@ -43,10 +43,10 @@ export async function insertInboxEvents(
   // inserts the conversation in one commit) is inserted anyway: this statement's fresh snapshot
   // sees the conversation, removes the duplicate, and it is not counted as a new message.
   const { rows: late } = await db.query<{ id: number }>(
-    `DELETE FROM inbox i
+    hotStatement(`DELETE FROM inbox i
       WHERE i.id = ANY ($1::bigint[])
         AND (SELECT true FROM conversations c WHERE c.mid = i.dedup_key LIMIT 1)
-      RETURNING i.id`,
+      RETURNING i.id`),
     [rows.map((r) => r.id)],
   );
   if (late.length === 0) return rows;
