@@ -75,31 +75,31 @@ export function hotStatement(text: string): string {
 }
 
 /**
- * A pg client class that names the hot statements. Which server it talks to is learnt once per pool,
- * on the first hot statement (run unnamed meanwhile): PGlite says so in version().
+ * A pg client class that names the hot statements. Which server it talks to is learnt once per pool:
+ * the first hot statement waits for a `version()` query on its client (PGlite names itself there),
+ * run before it, never alongside it (pg warns about a query queued behind another).
  */
 function preparingClient(): typeof pg.Client {
   let server: 'postgres' | 'embedded' | undefined;
-  let asking = false;
   return class PreparingClient extends pg.Client {
     // pg's query() has many overloads; this passes every form through and only names the hot ones
     // biome-ignore lint/suspicious/noExplicitAny: see above
     override query(config: any, values?: any, callback?: any): any {
       const name = typeof config === 'string' && Array.isArray(values) ? HOT.get(config) : undefined;
-      if (name !== undefined && server === 'postgres')
-        return super.query({ name, text: config, values }, callback);
-      if (name !== undefined && server === undefined && !asking) {
-        asking = true;
-        super.query("SELECT position('PGlite' in version()) > 0 AS embedded").then(
-          (r: pg.QueryResult<{ embedded: boolean }>) => {
-            server = r.rows[0]?.embedded ? 'embedded' : 'postgres';
-          },
-          () => {
-            asking = false;
-          },
-        );
-      }
-      return super.query(config, values, callback);
+      if (name === undefined || server === 'embedded') return super.query(config, values, callback);
+      if (server === 'postgres') return super.query({ name, text: config, values }, callback);
+      const learnt = super.query("SELECT position('PGlite' in version()) > 0 AS embedded").then(
+        (r: pg.QueryResult<{ embedded: boolean }>) => {
+          server = r.rows[0]?.embedded ? 'embedded' : 'postgres';
+        },
+        // not learnt (the connection failed): this statement runs unnamed, the next one asks again
+        () => undefined,
+      );
+      const run = () =>
+        server === undefined ? super.query(config, values, callback) : this.query(config, values, callback);
+      if (typeof callback !== 'function') return learnt.then(run);
+      void learnt.then(run);
+      return undefined;
     }
   };
 }
