@@ -83,6 +83,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   // the shared pool, which under load holds hundreds of them.
   const intakeDb = createPool(config.databaseUrl, {
     prepareHot: true,
+    genericPlans: true,
     max: INTAKE_CONNECTIONS,
     applicationName: `botpulse-bot-${config.instanceId}-intake`,
   });

@@ -30,6 +30,13 @@ export interface PoolOptions {
    * between its clients, where two connections' statements of the same name would collide).
    */
   prepareHot?: boolean;
+  /**
+   * Plan every statement with parameters once, generically (`plan_cache_mode`), the unnamed ones
+   * too: only for a pool that runs nothing but hot statements on keys (the bot's inbox writes). The
+   * planner otherwise kept choosing a custom plan for statements that take an array, and an
+   * analytics query over a time range must keep its custom plan.
+   */
+  genericPlans?: boolean;
   max?: number;
   applicationName?: string;
   /** statement_timeout for every connection, ms (0 = none) */
@@ -47,10 +54,7 @@ export function createPool(url: string, options: PoolOptions = {}): Db {
     statement_timeout: options.statementTimeoutMs ?? 0,
     // Our queries are short and index-driven; JIT compilation (hundreds of ms) only ever made them
     // slower when a stale estimate crossed its cost threshold.
-    // A hot statement's plan depends on nothing its parameters could change (keys and arrays of
-    // keys): the one generic plan, instead of the custom plans the planner kept choosing for the
-    // statements that take an array (half their calls were planned anew).
-    options: options.prepareHot ? '-c jit=off -c plan_cache_mode=force_generic_plan' : '-c jit=off',
+    options: options.genericPlans ? '-c jit=off -c plan_cache_mode=force_generic_plan' : '-c jit=off',
     types: typeParsers,
     ...(options.prepareHot ? { Client: preparingClient() } : {}),
   });
