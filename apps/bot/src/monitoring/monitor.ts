@@ -12,6 +12,7 @@ import { type EventLoopMonitor, every as everyMs, type Logger } from '@botpulse/
 import type { AdminSocketClient } from '../admin-link/admin-socket-client';
 import type { PipelineObserver, StageTimes } from '../pipeline/reply-pipeline';
 import { CpuSampler } from './cpu';
+import { GenAiCounters } from './gen-ai-counters';
 import type { BotPrometheus } from './prometheus';
 import type { SseHub } from './sse-hub';
 
@@ -54,13 +55,13 @@ export class Monitor implements PipelineObserver {
   private replay:
     | Array<{ message: ProcessedMessage; newUser: boolean; genAi: GenAiUsage | null }>
     | undefined;
-  /** Gemini counters by model, resolved once per model (a handful) */
-  private readonly genAiCounters = new Map<string, ReturnType<Monitor['genAiChildren']>>();
+  private readonly genAi: GenAiCounters;
   private recounting: Promise<void> | undefined;
   private recountAgain = false;
   private recountTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: MonitorDeps) {
+    this.genAi = new GenAiCounters(deps.prom, deps.log);
     const child = (stage: ReplyStage) => deps.prom.stageDuration.labels({ stage });
     this.stage = {
       queue: child('queue'),
@@ -89,62 +90,8 @@ export class Monitor implements PipelineObserver {
     return c;
   }
 
-  private genAiChildren(model: string) {
-    const { prom } = this.deps;
-    const provider = 'gcp.gemini';
-    return {
-      input: prom.genAiTokens.labels({ type: 'input', model }),
-      cached: prom.genAiTokens.labels({ type: 'cached_input', model }),
-      output: prom.genAiTokens.labels({ type: 'output', model }),
-      reasoning: prom.genAiTokens.labels({ type: 'reasoning', model }),
-      cost: prom.genAiCost.labels({ model }),
-      usageIn: prom.genAiTokenUsage.labels({
-        gen_ai_token_type: 'input',
-        gen_ai_request_model: model,
-        gen_ai_provider_name: provider,
-      }),
-      usageOut: prom.genAiTokenUsage.labels({
-        gen_ai_token_type: 'output',
-        gen_ai_request_model: model,
-        gen_ai_provider_name: provider,
-      }),
-    };
-  }
-
-  /** Prometheus side of one Gemini answer: a few counter increments on cached label children. */
-  private countGenAi(u: GenAiUsage): void {
-    const model = u.model!;
-    let c = this.genAiCounters.get(model);
-    if (!c) {
-      c = this.genAiChildren(model);
-      this.genAiCounters.set(model, c);
-      // once per model: its replies are counted, with cost null (never priced as 0)
-      if (u.cost_usd === null)
-        this.deps.log.warn(
-          { model },
-          'Gemini model without a price in the price table: its cost is not counted (set GEMINI_PRICES_FILE)',
-        );
-    }
-    const input = u.input_tokens ?? 0;
-    const output = (u.output_tokens ?? 0) + (u.reasoning_tokens ?? 0);
-    c.input.inc(input);
-    c.cached.inc(u.cached_tokens ?? 0);
-    c.output.inc(u.output_tokens ?? 0);
-    c.reasoning.inc(u.reasoning_tokens ?? 0);
-    if (u.cost_usd !== null) c.cost.inc(u.cost_usd);
-    c.usageIn.observe(input);
-    // OpenTelemetry counts thinking tokens as output
-    c.usageOut.observe(output);
-    const { prom } = this.deps;
-    prom.genAiResponses.inc({ model, finish_reason: u.finish_reason ?? 'none' });
-    if (u.block_reason !== null) prom.genAiPromptBlocked.inc({ block_reason: u.block_reason });
-  }
-
   genAiCall(model: string, seconds: number, errorType: string | null): void {
-    this.deps.prom.genAiDuration.observe(
-      { gen_ai_request_model: model, gen_ai_provider_name: 'gcp.gemini', error_type: errorType ?? '' },
-      seconds,
-    );
+    this.genAi.call(model, seconds, errorType);
   }
 
   stored(
@@ -165,7 +112,7 @@ export class Monitor implements PipelineObserver {
     if (collector.takeUsersStale()) this.scheduleRecount();
     if (info.genAi !== null && info.genAi.model !== null) {
       collector.recordGenAi(info.genAi);
-      this.countGenAi(info.genAi);
+      this.genAi.count(info.genAi);
     }
     this.messageCounter(message.kind, message.status).inc();
     prom.responseTime.observe(message.response_time / 1000);
