@@ -1,8 +1,15 @@
-import type { BotMetrics, HealthReport, InstanceState, MonitoringDashboard } from '@botpulse/protocol';
+import { randomUUID } from 'node:crypto';
+import type {
+  BotMetrics,
+  FeedMessage,
+  HealthReport,
+  InstanceState,
+  MonitoringDashboard,
+} from '@botpulse/protocol';
 import { type Stack, startStack } from '@botpulse/tools/testing';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BotSocket, botSocket, connect } from './admin-support';
+import { type BotSocket, botSocket, connect, dashboardSocket, record, subscribe } from './admin-support';
 import { postText } from './helpers/bot';
 
 // The bot → admin link with the real socket.io-client: the handshake secret, what a bot reports
@@ -13,7 +20,7 @@ const GONE_AFTER_MS = 8_000;
 
 let stack: Stack;
 let cookie: string;
-const sockets: Socket[] = [];
+const sockets: Array<{ disconnect(): unknown }> = [];
 
 beforeAll(async () => {
   stack = await startStack({ env: { INSTANCE_GONE_AFTER_MS: String(GONE_AFTER_MS) } });
@@ -247,5 +254,102 @@ describe('a bot reporting over the link', () => {
     expect(dash.totals.messages.p95_response_time).toBe(real.metrics!.messages.p95_response_time);
     expect(dash.health.services.bot.status).toBe('ok');
     expect(dash.health.services.bot.reasons?.some((r) => r.startsWith('fake-1 is gone'))).toBe(true);
+  });
+});
+
+describe('the database a bot says it writes to', () => {
+  // The live feed takes a bot's reported messages as its rows only from a bot that showed it writes
+  // to the admin's database (`databaseId` in the handshake, migration 016's database_identity).
+  // Another database's ids can equal this one's next ids: taken as they came, they would hide this
+  // database's own messages with those ids.
+  let seen: ReturnType<typeof record<'message:new'>>;
+
+  const nextId = async () => {
+    const { rows } = await stack.db.query<{ v: string }>(
+      `SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::text AS v FROM conversations_id_seq`,
+    );
+    return Number(rows[0]!.v) + 1;
+  };
+  const report = (instanceId: string, id: number, text: string): FeedMessage => ({
+    id,
+    user_id: '6100000000000099',
+    user_name: null,
+    message_text: text,
+    reply_text: null,
+    timestamp: new Date().toISOString(),
+    response_time: 5,
+    instance_id: instanceId,
+    status: 'replied',
+    kind: 'text',
+  });
+  const texts = () => seen.map((s) => s.envelope.data.message_text);
+  /** the admin's warning that this bot writes to another database was logged */
+  const warnedAbout = (instanceId: string) =>
+    stack.admin!.lines.some(
+      (l) => l.includes('"bot_database_id"') && l.includes(`"instance_id":"${instanceId}"`),
+    );
+
+  beforeAll(async () => {
+    const dash = dashboardSocket(stack, { cookie, origin: stack.adminUrl });
+    sockets.push(dash);
+    expect(await connect(dash)).toEqual({ ok: true });
+    seen = record(dash, 'message:new');
+    expect((await subscribe(dash, { channels: ['messages'] })).ok).toBe(true);
+  });
+
+  it.each([
+    ['another database', 'elsewhere-1', () => randomUUID(), true],
+    ['no database (an older bot)', 'older-1', () => undefined, false],
+  ])(
+    'a report from a bot on %s is read back: this database’s message with the same id shows',
+    async (_what, instanceId, databaseId, warned) => {
+      const bot = fakeBot({
+        service: 'bot',
+        secret: stack.secrets.INTERNAL_SECRET,
+        instanceId,
+        databaseId: databaseId(),
+      });
+      expect(await connect(bot)).toEqual({ ok: true });
+      const id = await nextId();
+      bot.emit('messages:processed', {
+        ids: [id],
+        messages: [report(instanceId, id, `reported by ${instanceId}`)],
+      });
+      const text = `stored here after ${instanceId}`;
+      await postText(stack, '6100000000000002', text);
+      const shown = await stack.waitFor(
+        () => seen.find((s) => s.envelope.data.message_text === text),
+        'the stored message live',
+      );
+      // The stored message got the very id the other bot reported: the report did not hide it.
+      expect(shown.envelope.data.id).toBe(id);
+      expect(texts()).not.toContain(`reported by ${instanceId}`);
+      expect(warnedAbout(instanceId)).toBe(warned);
+      bot.disconnect();
+    },
+  );
+
+  it('a report from a bot on this database is taken as it came, without reading the row', async () => {
+    const { rows } = await stack.db.query<{ id: string }>('SELECT id::text AS id FROM database_identity');
+    const bot = fakeBot({
+      service: 'bot',
+      secret: stack.secrets.INTERNAL_SECRET,
+      instanceId: 'same-db-1',
+      databaseId: rows[0]!.id,
+    });
+    expect(await connect(bot)).toEqual({ ok: true });
+    const id = await nextId();
+    // No such row exists: only a report that is trusted can put this text on the feed.
+    bot.emit('messages:processed', {
+      ids: [id],
+      messages: [report('same-db-1', id, 'as the bot reported it')],
+    });
+    const shown = await stack.waitFor(
+      () => seen.find((s) => s.envelope.data.message_text === 'as the bot reported it'),
+      'the reported message live',
+    );
+    expect(shown.envelope.data.id).toBe(id);
+    expect(warnedAbout('same-db-1')).toBe(false);
+    bot.disconnect();
   });
 });

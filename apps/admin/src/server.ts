@@ -1,4 +1,4 @@
-import { createAdminUserIfNone, createPool, type Db, migrate } from '@botpulse/db';
+import { createAdminUserIfNone, createPool, type Db, getDatabaseId, migrate } from '@botpulse/db';
 import { type DashboardHealth, type ErrorEvent, envelope } from '@botpulse/protocol';
 import { EventLoopMonitor, every as everyMs, fastifyLoggerOptions, type Logger } from '@botpulse/runtime';
 import fastifyCookie from '@fastify/cookie';
@@ -164,6 +164,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   });
   const bots = attachBotsNamespace(io, {
     internalSecret: config.internalSecret,
+    databaseId: await getDatabaseId(db),
     registry,
     feed,
     log: log.child({ component: 'bots' }),

@@ -2,6 +2,7 @@ import {
   createPool,
   type Db,
   getCollectorSeed,
+  getDatabaseId,
   isDatabaseUnavailable,
   migrate,
   recordInboxFailure,
@@ -106,7 +107,12 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
   const sse = new SseHub(db, config.instanceId);
   const link = new AdminSocketClient(
     config.adminUrl,
-    { service: 'bot', secret: config.internalSecret, instanceId: config.instanceId },
+    {
+      service: 'bot',
+      secret: config.internalSecret,
+      instanceId: config.instanceId,
+      databaseId: await getDatabaseId(db),
+    },
     log.child({ component: 'admin-link' }),
   );
   const monitor = new Monitor({

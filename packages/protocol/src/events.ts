@@ -12,6 +12,12 @@ export interface BotAuth {
   service: 'bot';
   secret: string;
   instanceId: string;
+  /**
+   * The id of the database the bot writes to (`database_identity`). The admin takes the messages a
+   * bot reports as its live feed's rows only when this is the database it reads; otherwise (another
+   * database, or an older bot that does not say) each report only makes it read the rows.
+   */
+  databaseId?: string;
 }
 
 /**

@@ -1,9 +1,4 @@
-import {
-  type Db,
-  getConversationIdCeiling,
-  getConversationsAfter,
-  getRecentConversations,
-} from '@botpulse/db';
+import { type Db, getConversationsAfter, getRecentConversations } from '@botpulse/db';
 import type { FeedMessage } from '@botpulse/protocol';
 import type { Logger } from '@botpulse/runtime';
 
@@ -23,17 +18,11 @@ const FORGET_MS = 60_000;
  * and the last 50 current: a subscriber's replay goes up to `lastId`, so the first report after it
  * arrives carries on from there without a gap.
  *
- * A report is trusted for its ids, so the slow poll checks them: an id above the highest this
- * database ever gave out came from a bot writing elsewhere (another database behind the same
- * admin link token). Left alone it would hide every real message up to that id; the feed goes back
- * to the last id it verified and reads on from there.
+ * A report is trusted for its ids: only reports of bots that showed they write to this database
+ * reach `offer` (sockets/bots.ts).
  */
 export class FeedTail {
   private lastIdValue = 0;
-  /** the last id known to be this database's: read from it, or checked against its sequence */
-  private verifiedId = 0;
-  /** the slow poll ticked: the next read checks the reported ids first */
-  private checkDue = false;
   private recentMessages: FeedMessage[] = [];
   private running = false;
   private again = false;
@@ -56,11 +45,7 @@ export class FeedTail {
     // One read: the newest message is where the tail starts (every conversation has its user row).
     this.recentMessages = await getRecentConversations(this.db, RECENT);
     this.lastIdValue = this.recentMessages[0]?.id ?? 0;
-    this.verifiedId = this.lastIdValue;
-    this.timer = setInterval(() => {
-      this.checkDue = true;
-      this.poke(true);
-    }, pollMs);
+    this.timer = setInterval(() => this.poke(true), pollMs);
     this.timer.unref();
   }
 
@@ -158,10 +143,6 @@ export class FeedTail {
     const pokedAt = this.pokedAt;
     this.pokedAt = 0;
     try {
-      if (this.checkDue) {
-        this.checkDue = false;
-        await this.checkReportedIds();
-      }
       for (;;) {
         const rows = await getConversationsAfter(this.db, { afterId: this.lastIdValue, limit: PAGE });
         for (const m of rows) {
@@ -169,7 +150,6 @@ export class FeedTail {
           this.recentMessages.unshift(m);
           this.emit(m);
         }
-        if (rows.length > 0) this.verifiedId = this.lastIdValue;
         if (this.recentMessages.length > RECENT) this.recentMessages.length = RECENT;
         if (rows.length < PAGE) break;
       }
@@ -177,22 +157,5 @@ export class FeedTail {
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'feed tail query failed; retrying on the next poll');
     }
-  }
-
-  /** Ids emitted from reports since the last check must be at or below the database's sequence. */
-  private async checkReportedIds(): Promise<void> {
-    if (this.lastIdValue <= this.verifiedId) return;
-    const ceiling = await getConversationIdCeiling(this.db);
-    if (this.lastIdValue <= ceiling) {
-      this.verifiedId = this.lastIdValue;
-      return;
-    }
-    this.log.warn(
-      { reportedId: this.lastIdValue, highestStoredId: ceiling, resumeAfterId: this.verifiedId },
-      'a bot reported message ids this database never gave out (is it connected to another database?); ' +
-        'the live feed reads on from the last id it verified',
-    );
-    this.lastIdValue = this.verifiedId;
-    this.recentMessages = this.recentMessages.filter((m) => m.id <= this.verifiedId);
   }
 }

@@ -17,10 +17,16 @@ const INSTANCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 interface BotSocketData {
   instanceId: string;
+  /** the bot said it writes to the database this admin reads: its reported messages are its rows */
+  sameDatabase: boolean;
+  /** the database the bot said it writes to, when it said one */
+  databaseId: string | undefined;
 }
 
 export interface BotsNamespaceDeps {
   internalSecret: string;
+  /** the id of the database this admin reads (`database_identity`) */
+  databaseId: string;
   registry: InstanceRegistry;
   feed: FeedTail;
   log: Logger;
@@ -58,12 +64,20 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       return;
     }
     socket.data.instanceId = instanceId;
+    socket.data.databaseId = typeof auth.databaseId === 'string' ? auth.databaseId.slice(0, 64) : undefined;
+    socket.data.sameDatabase = socket.data.databaseId === deps.databaseId;
     next();
   });
   nsp.on('connection', (socket) => {
     const id = socket.data.instanceId;
     deps.registry.connected(id);
     deps.log.info({ instance_id: id }, 'bot connected');
+    if (socket.data.databaseId !== undefined && !socket.data.sameDatabase)
+      deps.log.warn(
+        { instance_id: id, bot_database_id: socket.data.databaseId, admin_database_id: deps.databaseId },
+        'this bot writes to another database than the one this admin reads (check DATABASE_URL): ' +
+          'its messages will not show on this dashboard',
+      );
     deps.onPresence(id, true);
     socket.on('metrics:update', (m) => {
       if (!isObject(m) || !isObject(m.messages)) return;
@@ -76,11 +90,12 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       deps.onHealth(id, h);
     });
     // A report says there is something new; the feed emits its messages as they came when they
-    // follow on from what it emitted, else reads the rows (a report of ids only, as older bots
-    // send, always reads them).
+    // follow on from what it emitted, else reads the rows. A report of ids only (as older bots
+    // send), or one from a bot that did not show it writes to this admin's database, always reads
+    // them: another database's ids would otherwise hide this one's messages with the same ids.
     const processed = (messages?: FeedMessage[]) => {
       deps.registry.seen(id);
-      if (messages) deps.feed.offer(messages);
+      if (messages && socket.data.sameDatabase) deps.feed.offer(messages);
       else deps.feed.poke();
       deps.onMessage();
     };
