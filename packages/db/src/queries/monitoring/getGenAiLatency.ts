@@ -2,7 +2,8 @@ import type { Queryable } from '../../pool';
 
 /**
  * The generate stage (the Gemini call, retries included) of the Gemini replies in [since, until):
- * average and p95 in ms, null without one. One index range over the day's rows.
+ * average and p95 in ms, null without one. One range of the Gemini replies' own index (migration
+ * 017), read without the table: the day's other replies cost nothing.
  */
 export async function getGenAiLatency(
   db: Queryable,
