@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { getDatabaseId } from '@botpulse/db';
 import type {
   BotMetrics,
   FeedMessage,
@@ -329,24 +330,41 @@ describe('the database a bot says it writes to', () => {
     },
   );
 
+  it('the real bot names the database the admin reads', () => {
+    const connected = stack.admin!.lines.filter(
+      (l) => l.includes('"msg":"bot connected"') && l.includes('"instance_id":"bot-1"'),
+    );
+    expect(connected.length).toBeGreaterThan(0);
+    for (const l of connected) expect(l).toContain('"same_database":true');
+    expect(warnedAbout('bot-1')).toBe(false);
+  });
+
   it('a report from a bot on this database is taken as it came, without reading the row', async () => {
-    const { rows } = await stack.db.query<{ id: string }>('SELECT id::text AS id FROM database_identity');
     const bot = fakeBot({
       service: 'bot',
       secret: stack.secrets.INTERNAL_SECRET,
       instanceId: 'same-db-1',
-      databaseId: rows[0]!.id,
+      databaseId: await getDatabaseId(stack.db),
     });
     expect(await connect(bot)).toEqual({ ok: true });
-    const id = await nextId();
-    // No such row exists: only a report that is trusted can put this text on the feed.
-    bot.emit('messages:processed', {
-      ids: [id],
-      messages: [report('same-db-1', id, 'as the bot reported it')],
-    });
+    // The next id, taken from the sequence so that no stored message ever gets it: no such row
+    // exists, so only a report that is trusted can put this text on the feed.
+    const { rows } = await stack.db.query<{ id: string }>(
+      `SELECT nextval('conversations_id_seq')::text AS id`,
+    );
+    const id = Number(rows[0]!.id);
+    const frame = { ids: [id], messages: [report('same-db-1', id, 'as the bot reported it')] };
+    // A report that lands while the feed reads the table (its slow poll, every second) is only a
+    // signal to read: sent again until taken.
     const shown = await stack.waitFor(
-      () => seen.find((s) => s.envelope.data.message_text === 'as the bot reported it'),
+      () => {
+        const s = seen.find((s) => s.envelope.data.message_text === 'as the bot reported it');
+        if (!s) bot.emit('messages:processed', frame);
+        return s;
+      },
       'the reported message live',
+      15_000,
+      250,
     );
     expect(shown.envelope.data.id).toBe(id);
     expect(warnedAbout('same-db-1')).toBe(false);

@@ -59,6 +59,8 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   const startedAtMs = Date.now();
   await migrate(config.databaseUrl, (m) => log.info(m));
   const db = createPool(config.databaseUrl, { max: 20, applicationName: 'botpulse-admin', prepareHot: true });
+  /** which database this admin reads: bots that name it are trusted for their reported messages */
+  const databaseId = await getDatabaseId(db);
   if (await createAdminUserIfNone(db, config.adminUser, await hashPassword(config.adminPassword))) {
     log.info({ username: config.adminUser }, 'created the first admin account');
   }
@@ -164,7 +166,7 @@ export async function buildAdmin(config: AdminConfig, log: Logger): Promise<Admi
   });
   const bots = attachBotsNamespace(io, {
     internalSecret: config.internalSecret,
-    databaseId: await getDatabaseId(db),
+    databaseId,
     registry,
     feed,
     log: log.child({ component: 'bots' }),

@@ -64,14 +64,17 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       return;
     }
     socket.data.instanceId = instanceId;
-    socket.data.databaseId = typeof auth.databaseId === 'string' ? auth.databaseId.slice(0, 64) : undefined;
+    socket.data.databaseId =
+      auth.databaseId === undefined || auth.databaseId === null
+        ? undefined
+        : String(auth.databaseId).slice(0, 128);
     socket.data.sameDatabase = socket.data.databaseId === deps.databaseId;
     next();
   });
   nsp.on('connection', (socket) => {
     const id = socket.data.instanceId;
     deps.registry.connected(id);
-    deps.log.info({ instance_id: id }, 'bot connected');
+    deps.log.info({ instance_id: id, same_database: socket.data.sameDatabase }, 'bot connected');
     if (socket.data.databaseId !== undefined && !socket.data.sameDatabase)
       deps.log.warn(
         { instance_id: id, bot_database_id: socket.data.databaseId, admin_database_id: deps.databaseId },
