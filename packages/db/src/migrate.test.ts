@@ -27,6 +27,7 @@ describe('migrations', () => {
       'idx_users_last_interaction',
       'idx_metrics_timestamp',
       'idx_metrics_type',
+      'idx_conversations_gen_ai_latency',
     ]) {
       expect(names).toContain(idx);
     }

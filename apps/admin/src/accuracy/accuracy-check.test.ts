@@ -122,6 +122,19 @@ describe('accuracy check', () => {
     expect(got.sort((a, b) => a - b)).toEqual([...want].sort((a, b) => a - b));
   });
 
+  it("asks the analytics service for the timeline's buckets, the same as the API's timeline", async () => {
+    const q = {
+      tz: 'UTC',
+      granularity: 'hour',
+      from: new Date(thisHour - 12 * HOUR).toISOString(),
+      to: new Date(thisHour - 6 * HOUR).toISOString(),
+    };
+    const buckets = await analytics.timelineBuckets(q);
+    expect(buckets).toHaveLength(6);
+    expect(buckets.some((b) => b.messages > 0 && b.users > 0)).toBe(true);
+    expect(buckets).toEqual((await analytics.timeline(q)).buckets);
+  });
+
   it('reports a corrupted daily-users rollup and a collector that counted wrong', async () => {
     // the UTC day of the newest messages (today, or yesterday in the first hour of a UTC day, when
     // today has no rows and so no day rollup to corrupt)

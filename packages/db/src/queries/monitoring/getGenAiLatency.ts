@@ -3,7 +3,8 @@ import type { Queryable } from '../../pool';
 /**
  * The generate stage (the Gemini call, retries included) of the Gemini replies in [since, until):
  * average and p95 in ms, null without one. One range of the Gemini replies' own index (migration
- * 017), read without the table: the day's other replies cost nothing.
+ * 017): the day's other replies cost nothing (the table is still visited for rows not yet vacuumed,
+ * and the p95 sorts the day's Gemini replies, so the cost grows with them).
  */
 export async function getGenAiLatency(
   db: Queryable,
