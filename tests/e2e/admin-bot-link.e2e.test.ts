@@ -301,6 +301,8 @@ describe('the database a bot says it writes to', () => {
   it.each([
     ['another database', 'elsewhere-1', () => randomUUID(), true],
     ['no database (an older bot)', 'older-1', () => undefined, false],
+    // not a string (an object String() cannot convert): refused trust, and the admin stays up
+    ['a database id that is not a string', 'odd-1', () => ({ toString: 1 }) as unknown as string, true],
   ])(
     'a report from a bot on %s is read back: this database’s message with the same id shows',
     async (_what, instanceId, databaseId, warned) => {

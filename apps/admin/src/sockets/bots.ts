@@ -64,10 +64,14 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       return;
     }
     socket.data.instanceId = instanceId;
+    // Said but not a string: another database as far as the feed can tell (and named in the warning).
+    const said = auth.databaseId;
     socket.data.databaseId =
-      auth.databaseId === undefined || auth.databaseId === null
+      said === undefined || said === null
         ? undefined
-        : String(auth.databaseId).slice(0, 128);
+        : typeof said === 'string'
+          ? said.slice(0, 128)
+          : `(a ${Array.isArray(said) ? 'list' : typeof said}, not an id)`;
     socket.data.sameDatabase = socket.data.databaseId === deps.databaseId;
     next();
   });
