@@ -17,8 +17,6 @@ const INSTANCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 interface BotSocketData {
   instanceId: string;
-  /** the bot said it writes to the database this admin reads: its reported messages are its rows */
-  sameDatabase: boolean;
   /** the database the bot said it writes to, when it said one */
   databaseId: string | undefined;
 }
@@ -64,22 +62,16 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
       return;
     }
     socket.data.instanceId = instanceId;
-    // Said but not a string: another database as far as the feed can tell (and named in the warning).
-    const said = auth.databaseId;
-    socket.data.databaseId =
-      said === undefined || said === null
-        ? undefined
-        : typeof said === 'string'
-          ? said.slice(0, 128)
-          : `(a ${Array.isArray(said) ? 'list' : typeof said}, not an id)`;
-    socket.data.sameDatabase = socket.data.databaseId === deps.databaseId;
+    socket.data.databaseId = saidDatabase(auth.databaseId);
     next();
   });
   nsp.on('connection', (socket) => {
     const id = socket.data.instanceId;
+    // the bot said it writes to the database this admin reads: its reported messages are its rows
+    const sameDatabase = socket.data.databaseId === deps.databaseId;
     deps.registry.connected(id);
-    deps.log.info({ instance_id: id, same_database: socket.data.sameDatabase }, 'bot connected');
-    if (socket.data.databaseId !== undefined && !socket.data.sameDatabase)
+    deps.log.info({ instance_id: id, same_database: sameDatabase }, 'bot connected');
+    if (socket.data.databaseId !== undefined && !sameDatabase)
       deps.log.warn(
         { instance_id: id, bot_database_id: socket.data.databaseId, admin_database_id: deps.databaseId },
         'this bot writes to another database than the one this admin reads (check DATABASE_URL): ' +
@@ -102,7 +94,7 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
     // them: another database's ids would otherwise hide this one's messages with the same ids.
     const processed = (messages?: FeedMessage[]) => {
       deps.registry.seen(id);
-      if (messages && socket.data.sameDatabase) deps.feed.offer(messages);
+      if (messages && sameDatabase) deps.feed.offer(messages);
       else deps.feed.poke();
       deps.onMessage();
     };
@@ -123,6 +115,16 @@ export function attachBotsNamespace(io: Server, deps: BotsNamespaceDeps) {
     });
   });
   return nsp;
+}
+
+/**
+ * The database a bot's handshake names: undefined when it names none (an older bot); a value that is
+ * not a string names no database this admin reads (and is shown as such in the warning).
+ */
+function saidDatabase(said: unknown): string | undefined {
+  if (said === undefined || said === null) return undefined;
+  if (typeof said === 'string') return said.slice(0, 128);
+  return `(a ${Array.isArray(said) ? 'list' : typeof said}, not an id)`;
 }
 
 const KINDS = new Set<unknown>(MESSAGE_KINDS);
