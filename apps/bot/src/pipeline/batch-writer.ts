@@ -4,6 +4,20 @@ interface Pending<I, O> {
   reject: (err: unknown) => void;
 }
 
+export interface BatchWriterOptions {
+  /**
+   * flushes that may run at once when a full batch (`maxBatch` items) waits (default
+   * `maxConcurrent`): a partial batch goes only while fewer than `maxConcurrent` flushes run (full
+   * ones included) and grows meanwhile; a full one need not wait for them
+   */
+  maxConcurrentFull?: number;
+  /**
+   * a flush running longer than this (ms) no longer holds its slot: a stuck call (a dependency that
+   * hangs until its timeout) must not hold back the calls queued behind it
+   */
+  stuckAfterMs?: number;
+}
+
 /**
  * Group commit: writes that arrive while a flush is running are collected and written together
  * by the next flush. Light load gets one small write at once; heavy load gets large batches, so
@@ -11,14 +25,20 @@ interface Pending<I, O> {
  */
 export class BatchWriter<I, O> {
   private pending: Array<Pending<I, O>> = [];
-  private inFlight = 0;
+  /** start times (performance.now()) of the flushes in flight */
+  private readonly inFlight = new Set<{ startedAt: number }>();
   private scheduled = false;
+  private stuckTimer: NodeJS.Timeout | undefined;
+  private readonly maxConcurrentFull: number;
 
   constructor(
     private readonly flush: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 500,
     private readonly maxConcurrent = 1,
-  ) {}
+    private readonly options: BatchWriterOptions = {},
+  ) {
+    this.maxConcurrentFull = Math.max(maxConcurrent, options.maxConcurrentFull ?? maxConcurrent);
+  }
 
   write(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
@@ -36,7 +56,7 @@ export class BatchWriter<I, O> {
   }
 
   get busy(): boolean {
-    return this.inFlight > 0 || this.pending.length > 0;
+    return this.inFlight.size > 0 || this.pending.length > 0;
   }
 
   private schedule() {
@@ -49,10 +69,26 @@ export class BatchWriter<I, O> {
     });
   }
 
+  /** Flushes holding a slot: all in flight, but those running past `stuckAfterMs`. */
+  private slotsTaken(now: number): number {
+    const { stuckAfterMs } = this.options;
+    if (stuckAfterMs === undefined) return this.inFlight.size;
+    let n = 0;
+    for (const f of this.inFlight) if (now - f.startedAt < stuckAfterMs) n++;
+    return n;
+  }
+
   private drain() {
-    while (this.inFlight < this.maxConcurrent && this.pending.length > 0) {
+    while (this.pending.length > 0) {
+      const now = performance.now();
+      const limit = this.pending.length >= this.maxBatch ? this.maxConcurrentFull : this.maxConcurrent;
+      if (this.slotsTaken(now) >= limit) {
+        this.drainWhenStuck(now);
+        return;
+      }
       const batch = this.pending.splice(0, this.maxBatch);
-      this.inFlight++;
+      const flight = { startedAt: now };
+      this.inFlight.add(flight);
       this.flush(batch.map((p) => p.item))
         .then(
           (results) => {
@@ -63,9 +99,25 @@ export class BatchWriter<I, O> {
           },
         )
         .finally(() => {
-          this.inFlight--;
+          this.inFlight.delete(flight);
           if (this.pending.length > 0) this.drain();
         });
     }
+  }
+
+  /** Writes wait for a slot: try again when the oldest flush in flight counts as stuck. */
+  private drainWhenStuck(now: number) {
+    const { stuckAfterMs } = this.options;
+    if (stuckAfterMs === undefined || this.stuckTimer) return;
+    let oldest = now;
+    for (const f of this.inFlight) oldest = Math.min(oldest, f.startedAt);
+    this.stuckTimer = setTimeout(
+      () => {
+        this.stuckTimer = undefined;
+        this.drain();
+      },
+      Math.max(1, oldest + stuckAfterMs - now),
+    );
+    this.stuckTimer.unref();
   }
 }
