@@ -157,3 +157,65 @@ export function validateSend(body: unknown): SendValidation {
 export function newMessageId(): string {
   return `m_${randomBytes(64).toString('base64url')}`;
 }
+
+/** Meta's limit on the operations of one batch request. */
+export const MAX_BATCH_OPERATIONS = 50;
+
+/** One operation of a batch request: `relative_url` is the path after the host (and version). */
+export interface BatchOperation {
+  method: string;
+  relativeUrl: string;
+  /** a POST's parameters, form-encoded as Meta documents it */
+  body: string | undefined;
+}
+
+/**
+ * Reads a batch request's `batch` parameter (a JSON array of `{method, relative_url, body?}`),
+ * with Meta's (#100) errors for a missing, malformed or oversized batch.
+ * https://developers.facebook.com/docs/graph-api/batch-requests
+ */
+export function parseBatch(
+  raw: unknown,
+): { ok: true; operations: BatchOperation[] } | { ok: false; reply: Exclude<FakeReply, 'hang'> } {
+  const fail = (detail: string) => ({ ok: false, reply: graphErrors.invalidParameter(detail) }) as const;
+  if (typeof raw !== 'string') return fail('The parameter batch is required');
+  let list: unknown;
+  try {
+    list = JSON.parse(raw);
+  } catch {
+    return fail('batch parameter must be a JSON array');
+  }
+  if (!Array.isArray(list) || list.length === 0) return fail('batch parameter must be a JSON array');
+  if (list.length > MAX_BATCH_OPERATIONS) {
+    return fail(`Too many requests in batch message. Maximum batch size is ${MAX_BATCH_OPERATIONS}`);
+  }
+  const operations: BatchOperation[] = [];
+  for (const op of list) {
+    if (!isObject(op) || typeof op.method !== 'string' || typeof op.relative_url !== 'string') {
+      return fail('Each batch operation needs a method and a relative_url');
+    }
+    if (op.body !== undefined && typeof op.body !== 'string') {
+      return fail('The body of a batch operation must be a form-encoded string');
+    }
+    operations.push({ method: op.method.toUpperCase(), relativeUrl: op.relative_url, body: op.body });
+  }
+  return { ok: true, operations };
+}
+
+/** A batch operation's form-encoded body as the Graph API reads it: object parameters are JSON. */
+export function decodeOperationBody(body: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const v = value.trim();
+    if (v.startsWith('{') || v.startsWith('[')) {
+      try {
+        fields[key] = JSON.parse(v);
+        continue;
+      } catch {
+        // not JSON after all: kept as the string Meta would see
+      }
+    }
+    fields[key] = value;
+  }
+  return fields;
+}

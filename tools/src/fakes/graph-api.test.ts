@@ -181,6 +181,92 @@ describe('fake Graph API: User Profile API and /me', () => {
   });
 });
 
+describe('fake Graph API: batch requests', () => {
+  function batch(f: FakeGraphApi, ops: unknown, extra = '', token = TOKEN) {
+    return fetch(`${f.url}/?access_token=${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `batch=${encodeURIComponent(typeof ops === 'string' ? ops : JSON.stringify(ops))}${extra}`,
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as unknown }));
+  }
+  const sendOp = (text: string, recipient = USER) => ({
+    method: 'POST',
+    relative_url: 'me/messages',
+    body: new URLSearchParams({
+      recipient: JSON.stringify({ id: recipient }),
+      messaging_type: 'RESPONSE',
+      message: JSON.stringify({ text }),
+    }).toString(),
+  });
+
+  it('answers each operation in order as Meta does: its code and its body as a JSON string', async () => {
+    const f = await start({ unavailablePsids: ['6512340000000009'] });
+    const res = await batch(
+      f,
+      [
+        sendOp('first & second = ü'),
+        { method: 'GET', relative_url: `${USER}?fields=first_name,last_name` },
+        sendOp('nobody', '6512340000000009'),
+      ],
+      '&include_headers=false',
+    );
+    expect(res.status).toBe(200);
+    const answers = res.body as Array<{ code: number; body: string; headers?: unknown }>;
+    expect(answers.map((a) => a.code)).toEqual([200, 200, 400]);
+    for (const a of answers) expect(a.headers).toBeUndefined();
+    const sent = JSON.parse(answers[0]!.body) as Record<string, unknown>;
+    expect(shapeOf(sent)).toEqual(shapeOf(fixture('graph-api/send-success.json')));
+    expect(JSON.parse(answers[1]!.body)).toMatchObject({ id: USER, first_name: nameForPsid(USER).firstName });
+    expect(JSON.parse(answers[2]!.body)).toMatchObject({ error: { code: 551 } });
+    expect(f.sent().map((s) => s.text)).toEqual(['first & second = ü']);
+    // The batch and each of its operations are recorded; counts are per operation.
+    expect(f.requests.map((r) => [r.path, r.inBatch ?? false])).toEqual([
+      ['/v24.0/', false],
+      ['/v24.0/me/messages', true],
+      [`/v24.0/${USER}`, true],
+      ['/v24.0/me/messages', true],
+    ]);
+    expect(f.counts()).toMatchObject({ requests: 3, sent: 1, profiles: 1, errors: 1 });
+  });
+
+  it('includes headers unless told not to, and answers null for an operation that hangs', async () => {
+    const f = await start();
+    f.setFault({ kind: 'timeout', count: 1, paths: 'send' });
+    const res = await batch(f, [sendOp('a'), sendOp('b')]);
+    const answers = res.body as Array<{
+      code: number;
+      headers: Array<{ name: string; value: string }>;
+    } | null>;
+    expect(answers[0]).toBeNull();
+    expect(answers[1]?.code).toBe(200);
+    expect(answers[1]?.headers).toContainEqual({
+      name: 'content-type',
+      value: 'application/json; charset=UTF-8',
+    });
+    expect(f.sent().map((s) => s.text)).toEqual(['b']);
+  });
+
+  it('refuses a wrong token, a malformed batch and more than 50 operations as a whole', async () => {
+    const f = await start();
+    expect(await batch(f, [sendOp('a')], '', 'nope')).toMatchObject({
+      status: 401,
+      body: { error: { code: 190 } },
+    });
+    expect(await batch(f, 'not json')).toMatchObject({ status: 400, body: { error: { code: 100 } } });
+    expect(await batch(f, [{ method: 'GET' }])).toMatchObject({
+      status: 400,
+      body: { error: { code: 100 } },
+    });
+    const tooMany = await batch(
+      f,
+      Array.from({ length: 51 }, () => sendOp('x')),
+    );
+    expect(tooMany.status).toBe(400);
+    expect(JSON.stringify(tooMany.body)).toContain('Maximum batch size is 50');
+    expect(f.sent()).toHaveLength(0);
+  });
+});
+
 describe('fake Graph API: faults and latency', () => {
   it('injects a rate limit (613) for the next N send requests only', async () => {
     const f = await start();

@@ -1,8 +1,22 @@
 import { DEMO_PAGE } from '../messenger/ids';
 import { nameForPsid } from '../simulator/names';
 import { type FaultSpec, FaultSwitch } from './faults';
-import { graphErrors, newMessageId, type SentMessage, validateSend } from './graph-api-wire';
-import { BoundedLog, type FakeReply, type FakeRequest, type RecordedRequest, startFakeServer } from './http';
+import {
+  decodeOperationBody,
+  graphErrors,
+  newMessageId,
+  parseBatch,
+  type SentMessage,
+  validateSend,
+} from './graph-api-wire';
+import {
+  BoundedLog,
+  type FakeReply,
+  type FakeRequest,
+  type FakeServer,
+  type RecordedRequest,
+  startFakeServer,
+} from './http';
 
 export type { SentMessage } from './graph-api-wire';
 export type { RecordedRequest } from './http';
@@ -158,6 +172,7 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
   }
 
   function route(req: FakeRequest): FakeReply {
+    if (isBatch(req)) return batch(req);
     counts.requests += 1;
     const reply = answer(req);
     if (reply !== 'hang' && reply.status >= 400) counts.errors += 1;
@@ -182,7 +197,71 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
     return { status: 200, body: { name: DEMO_PAGE.name, id: DEMO_PAGE.id } };
   }
 
-  const server = await startFakeServer({
+  /** `POST /<version>/` (or `/`) with a `batch` parameter, in the body or the query string. */
+  function isBatch(req: FakeRequest): boolean {
+    if (
+      req.method !== 'POST' ||
+      (req.path !== prefix && req.path !== '/' && req.path !== prefix.slice(0, -1))
+    )
+      return false;
+    return (
+      req.query.has('batch') || (typeof req.body === 'object' && req.body !== null && 'batch' in req.body)
+    );
+  }
+
+  /**
+   * A batch request: each operation is answered as if it came alone (faults, token, validation),
+   * in order; an operation that would hang is `null`, as Meta answers one that did not complete.
+   * Each operation counts and is recorded as a request of its own.
+   */
+  function batch(req: FakeRequest): FakeReply {
+    const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
+      string,
+      unknown
+    >;
+    const parsed = parseBatch(params.batch ?? req.query.get('batch') ?? undefined);
+    if (!parsed.ok) return parsed.reply;
+    const token = tokenOf(req) ?? (typeof params.access_token === 'string' ? params.access_token : undefined);
+    if (options.pageAccessToken !== undefined && token !== options.pageAccessToken)
+      return graphErrors.badToken();
+    const includeHeaders =
+      String(params.include_headers ?? req.query.get('include_headers') ?? 'true') !== 'false';
+    const answers = parsed.operations.map((op) => {
+      const url = op.relativeUrl.replace(/^\//, '');
+      const q = url.indexOf('?');
+      const rest = q === -1 ? url : url.slice(0, q);
+      const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+      if (!query.has('access_token') && token !== undefined) query.set('access_token', token);
+      const opRequest: FakeRequest = {
+        method: op.method,
+        path: rest.startsWith(`${version}/`) ? `/${rest}` : `${prefix}${rest}`,
+        query,
+        headers: req.headers,
+        body: op.body === undefined ? undefined : decodeOperationBody(op.body),
+        bodyInvalid: false,
+      };
+      server.record({
+        method: opRequest.method,
+        path: opRequest.path,
+        query: Object.fromEntries(query),
+        body: opRequest.body,
+        headers: req.headers,
+        at: Date.now(),
+        inBatch: true,
+      });
+      const reply = route(opRequest);
+      if (reply === 'hang') return null;
+      const headers = Object.entries({ 'content-type': 'application/json; charset=UTF-8', ...reply.headers });
+      return {
+        code: reply.status,
+        ...(includeHeaders ? { headers: headers.map(([name, value]) => ({ name, value })) } : {}),
+        body: JSON.stringify(reply.body),
+      };
+    });
+    return { status: 200, body: answers };
+  }
+
+  const server: FakeServer = await startFakeServer({
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     record,

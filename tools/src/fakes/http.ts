@@ -7,11 +7,13 @@ export interface RecordedRequest {
   /** pathname, without the query string */
   path: string;
   query: Record<string, string>;
-  /** the body parsed as JSON; undefined when there was none or it was not JSON */
+  /** the body parsed as JSON (or a form's fields); undefined when there was none or it was invalid */
   body: unknown;
   headers: IncomingHttpHeaders;
   /** epoch ms when the request arrived */
   at: number;
+  /** an operation of a batch request (Graph API `batch`), recorded beside the batch itself */
+  inBatch?: boolean;
 }
 
 /** What a fake's router sees: the request, already read and parsed. */
@@ -20,6 +22,7 @@ export interface FakeRequest {
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** JSON, or an `application/x-www-form-urlencoded` body's fields as strings */
   body: unknown;
   /** true when a body was sent but is not valid JSON */
   bodyInvalid: boolean;
@@ -68,6 +71,8 @@ export interface FakeServer {
   port: number;
   origin: string;
   requests(): RecordedRequest[];
+  /** adds an entry to `requests()`: a fake that unpacks a request into several records them here */
+  record(request: RecordedRequest): void;
   clearRequests(): void;
   setLatency(ms: number): void;
   stop(): Promise<void>;
@@ -143,6 +148,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     port,
     origin: `http://${options.host}:${port}`,
     requests: () => log.list(),
+    record: (request) => log.add(request),
     clearRequests: () => log.clear(),
     setLatency(ms: number) {
       if (!Number.isFinite(ms) || ms < 0)
@@ -187,10 +193,14 @@ function parseRequest(req: IncomingMessage, raw: Buffer): FakeRequest {
   let body: unknown;
   let bodyInvalid = false;
   if (raw.length > 0) {
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      bodyInvalid = true;
+    if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    } else {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        bodyInvalid = true;
+      }
     }
   }
   return {
