@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { BatchWriter } from '../pipeline/batch-writer';
 import { DependencyError } from './retry';
 
 export interface UserProfile {
@@ -15,6 +16,33 @@ interface GraphErrorBody {
 const RETRYABLE_CODES = new Set([1, 2, 4, 17, 32, 613]);
 const MAX_MESSAGE_CHARS = 2000;
 const JSON_HEADERS = { 'content-type': 'application/json' };
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/**
+ * Calls that meet in flight go to Meta as one batch request (at most 50 operations, Meta's limit):
+ * a call goes out alone at once while fewer than `PARTIAL_SLOTS` requests are in flight; beyond
+ * that, calls wait for a free slot and go together, and a full batch takes one of up to
+ * `FULL_SLOTS`. Quiet traffic is unchanged; under load a call costs a fraction of an HTTP request,
+ * at the price of waiting up to one round trip for a slot. A request out for longer than
+ * `STUCK_AFTER_MS` gives its slot up, so a Graph API that hangs until the timeout does not hold
+ * back the calls behind it.
+ */
+const MAX_BATCH = 50;
+const PARTIAL_SLOTS = 4;
+const FULL_SLOTS = 64;
+const STUCK_AFTER_MS = 1_000;
+
+interface GraphCall {
+  method: 'GET' | 'POST';
+  /** starts with '/' and may carry a query string already */
+  path: string;
+  json?: Record<string, unknown>;
+}
+
+type CallResult = { ok: true; body: unknown } | { ok: false; error: DependencyError };
+
+/** One answer of a batch request: Meta's status and the body as a JSON string; null if it did not complete. */
+type BatchAnswer = { code: number; body?: string } | null;
 
 /**
  * Facebook's Graph API as the bot uses it: the Send API, the User Profile API and a cheap call
@@ -27,6 +55,12 @@ export class GraphApiClient {
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly token: string;
+  private readonly calls = new BatchWriter<GraphCall, CallResult>(
+    (calls) => this.flush(calls),
+    MAX_BATCH,
+    PARTIAL_SLOTS,
+    { maxConcurrentFull: FULL_SLOTS, stuckAfterMs: STUCK_AFTER_MS },
+  );
 
   constructor(
     baseUrl: string,
@@ -74,8 +108,82 @@ export class GraphApiClient {
     await this.request('GET', '/me?fields=id,name');
   }
 
-  /** `path` starts with '/' and may carry a query string already */
-  private async request<T>(method: 'GET' | 'POST', path: string, json?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST', path: string, json?: Record<string, unknown>): Promise<T> {
+    const result = await this.calls.write({ method, path, json });
+    if (!result.ok) throw result.error;
+    return result.body as T;
+  }
+
+  /** One call alone as its own request; several as one batch request. */
+  private async flush(calls: GraphCall[]): Promise<CallResult[]> {
+    if (calls.length === 1) {
+      const [call] = calls as [GraphCall];
+      return [
+        await settle(
+          this.exchange(call.method, call.path, call.json && JSON.stringify(call.json), JSON_HEADERS),
+        ),
+      ];
+    }
+    const operations = calls.map((c) => ({
+      method: c.method,
+      relative_url: c.path.slice(1),
+      ...(c.json ? { body: formEncode(c.json) } : {}),
+    }));
+    const outer = await settle(
+      this.exchange(
+        'POST',
+        '/',
+        `include_headers=false&batch=${encodeURIComponent(JSON.stringify(operations))}`,
+        FORM_HEADERS,
+      ),
+    );
+    if (!outer.ok) return calls.map(() => outer);
+    const answers = outer.body;
+    if (!Array.isArray(answers) || answers.length !== calls.length) {
+      const error = new DependencyError(
+        `Graph API answered a batch of ${calls.length} with ${Array.isArray(answers) ? answers.length : 'no'} results`,
+        true,
+        'bad_response',
+        200,
+      );
+      return calls.map(() => ({ ok: false, error }));
+    }
+    return (answers as BatchAnswer[]).map((answer): CallResult => {
+      if (answer === null) {
+        return {
+          ok: false,
+          error: new DependencyError('Graph API did not complete the call in its batch', true, 'timeout'),
+        };
+      }
+      if (typeof answer !== 'object' || typeof answer.code !== 'number') {
+        return {
+          ok: false,
+          error: new DependencyError(
+            'Graph API answered a batch call without a status',
+            true,
+            'bad_response',
+            200,
+          ),
+        };
+      }
+      try {
+        return {
+          ok: true,
+          body: parseAnswer(answer.code, typeof answer.body === 'string' ? answer.body : '', undefined),
+        };
+      } catch (err) {
+        return { ok: false, error: err as DependencyError };
+      }
+    });
+  }
+
+  /** One HTTP request to the Graph API; its parsed body, or a DependencyError with Meta's code. */
+  private async exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<unknown> {
     let status: number;
     let text: string;
     let retryAfterHeader: string | string[] | undefined;
@@ -83,8 +191,8 @@ export class GraphApiClient {
       const res = await this.pool.request({
         method,
         path: `${this.prefix}${path}${path.includes('?') ? '&' : '?'}${this.token}`,
-        headers: json ? JSON_HEADERS : undefined,
-        body: json ? JSON.stringify(json) : undefined,
+        headers: body === undefined ? undefined : headers,
+        body,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
@@ -101,29 +209,58 @@ export class GraphApiClient {
         timeout ? 'timeout' : 'network',
       );
     }
-    let body: unknown;
-    try {
-      body = text ? JSON.parse(text) : {};
-    } catch {
-      throw new DependencyError(
-        `Graph API answered HTTP ${status} with a non-JSON body`,
-        status >= 500,
-        'bad_response',
-        status,
-      );
-    }
-    if (status >= 200 && status < 300) return body as T;
-    const e = (body as GraphErrorBody).error;
-    const code = e?.code;
     const retryAfter = Number(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader);
-    throw new DependencyError(
-      `Graph API ${code ?? status}: ${e?.message ?? `HTTP ${status}`}`,
-      status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)),
-      code ?? status,
+    return parseAnswer(
       status,
+      text,
       Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
     );
   }
+}
+
+/** A Graph API answer (a whole response or one of a batch's): its body, or the error Meta gave. */
+function parseAnswer(status: number, text: string, retryAfterMs: number | undefined): unknown {
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    throw new DependencyError(
+      `Graph API answered HTTP ${status} with a non-JSON body`,
+      status >= 500,
+      'bad_response',
+      status,
+    );
+  }
+  if (status >= 200 && status < 300) return body;
+  const e = (body as GraphErrorBody).error;
+  const code = e?.code;
+  throw new DependencyError(
+    `Graph API ${code ?? status}: ${e?.message ?? `HTTP ${status}`}`,
+    status >= 500 || (code !== undefined && RETRYABLE_CODES.has(code)),
+    code ?? status,
+    status,
+    retryAfterMs,
+  );
+}
+
+function settle(answer: Promise<unknown>): Promise<CallResult> {
+  return answer.then(
+    (body) => ({ ok: true, body }),
+    (err: unknown) => ({
+      ok: false,
+      error: err instanceof DependencyError ? err : new DependencyError(String(err), true, 'network'),
+    }),
+  );
+}
+
+/** A batch operation's body: form fields, objects as JSON (how Meta documents batched POSTs). */
+function formEncode(fields: Record<string, unknown>): string {
+  return new URLSearchParams(
+    Object.entries(fields).map(([k, v]): [string, string] => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
+  ).toString();
 }
 
 /**
