@@ -53,6 +53,8 @@ async function measureThroughput(databaseUrl: string, quick: boolean): Promise<R
     await load.closedLoop('warm', 128, quick ? 2_000 : 5_000, () => {});
     await sleep(1_000);
     const commitsBefore = await commits(system.stack.db);
+    const cpuA = await cpuTicks(system.stack.db, system.stack.bots[0]!.process.pid, system.stack.admin?.pid);
+    const benchA = process.cpuUsage();
     windowStart = performance.now();
     windowEnd = windowStart + durationMs;
     let acked = 0;
@@ -68,6 +70,10 @@ async function measureThroughput(databaseUrl: string, quick: boolean): Promise<R
     });
     clearInterval(timer);
     await sleep(Math.max(0, windowEnd - performance.now()));
+    const wallS = (performance.now() - windowStart) / 1000;
+    const benchCpu = process.cpuUsage(benchA);
+    const cpuB = await cpuTicks(system.stack.db, system.stack.bots[0]!.process.pid, system.stack.admin?.pid);
+    if (cpuA && cpuB) console.log(`\n  ${cpuShares(cpuA, cpuB, benchCpu, wallS)}`);
     // Group commit at work: how many transactions (all of them: inbox, context reads, conversation
     // batches, the admin's queries) one message cost. The statistics lag by up to a second.
     await sleep(1_000);
@@ -139,13 +145,8 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
     const cpuB = await cpuTicks(system.stack.db, system.stack.bots[0]!.process.pid, system.stack.admin?.pid);
     clearInterval(timer);
     if (cpuA && cpuB) {
-      const share = (k: 'bot' | 'admin' | 'pg') => (cpuB[k] - cpuA[k]) / wallS;
-      const bench = (benchCpu.user + benchCpu.system) / 1e6 / wallS;
-      const total = share('bot') + share('admin') + share('pg') + bench;
       console.log(
-        `\n  CPU during the run, in cores (of ${cpus().length}): bot ${share('bot').toFixed(2)}, admin ${share('admin').toFixed(2)}, ` +
-          `PostgreSQL ${share('pg').toFixed(2)}, load generator ${bench.toFixed(2)}; total ${total.toFixed(2)}; ` +
-          `generator at most ${lateMs.toFixed(0)} ms late`,
+        `\n  ${cpuShares(cpuA, cpuB, benchCpu, wallS)}; generator at most ${lateMs.toFixed(0)} ms late`,
       );
     }
     console.log(
@@ -170,6 +171,19 @@ export async function benchAckAndLiveLatency(databaseUrl: string, quick: boolean
     await load.close();
     await system.stop();
   }
+}
+
+type Ticks = NonNullable<Awaited<ReturnType<typeof cpuTicks>>>;
+
+/** Each process's CPU between two readings, in cores: where a saturated run's time went. */
+function cpuShares(a: Ticks, b: Ticks, benchCpu: NodeJS.CpuUsage, wallS: number): string {
+  const share = (k: keyof Ticks) => (b[k] - a[k]) / wallS;
+  const bench = (benchCpu.user + benchCpu.system) / 1e6 / wallS;
+  const total = share('bot') + share('admin') + share('pg') + bench;
+  return (
+    `CPU during the run, in cores (of ${cpus().length}): bot ${share('bot').toFixed(2)}, admin ${share('admin').toFixed(2)}, ` +
+    `PostgreSQL ${share('pg').toFixed(2)}, load generator ${bench.toFixed(2)}; total ${total.toFixed(2)}`
+  );
 }
 
 /** Transactions committed in this database so far (pg_stat_database). */
