@@ -88,4 +88,33 @@ describe('BatchWriter', () => {
     calls[1]!.answer();
     expect(await behind).toBe(20);
   });
+
+  it('waits for the fresh flush to become stuck without waking meanwhile, while an older one is stuck', async () => {
+    const { calls, flush } = controlledFlush();
+    const w = new BatchWriter(flush, 50, 1, { stuckAfterMs: 200 });
+    let wakeups = 0;
+    const spied = w as unknown as { drain: () => void };
+    const drain = spied.drain.bind(w);
+    spied.drain = () => {
+      wakeups++;
+      drain();
+    };
+    void w.write(1); // stuck from 200 ms on
+    await new Promise((r) => setTimeout(r, 250));
+    void w.write(2); // goes at once: the first one holds no slot any more
+    await tick();
+    expect(calls).toHaveLength(2);
+    wakeups = 0;
+    const third = w.write(3); // waits until the second one is stuck too
+    await new Promise((r) => setTimeout(r, 120));
+    expect(calls).toHaveLength(2);
+    expect(wakeups).toBeLessThan(3);
+    const started = performance.now();
+    while (calls.length < 3 && performance.now() - started < 2_000)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(calls.map((c) => c.items).at(-1)).toEqual([3]);
+    calls[2]!.answer();
+    expect(await third).toBe(30);
+    for (const c of calls.slice(0, 2)) c.answer();
+  });
 });

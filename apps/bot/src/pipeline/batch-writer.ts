@@ -105,12 +105,17 @@ export class BatchWriter<I, O> {
     }
   }
 
-  /** Writes wait for a slot: try again when the oldest flush in flight counts as stuck. */
+  /**
+   * Writes wait for a slot: try again when the oldest flush that still holds one counts as stuck
+   * (flushes stuck already hold none: waiting on them would wake this every millisecond).
+   */
   private drainWhenStuck(now: number) {
     const { stuckAfterMs } = this.options;
     if (stuckAfterMs === undefined || this.stuckTimer) return;
-    let oldest = now;
-    for (const f of this.inFlight) oldest = Math.min(oldest, f.startedAt);
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const f of this.inFlight)
+      if (now - f.startedAt < stuckAfterMs) oldest = Math.min(oldest, f.startedAt);
+    if (oldest === Number.POSITIVE_INFINITY) return; // no slot is held: a finishing flush drains
     this.stuckTimer = setTimeout(
       () => {
         this.stuckTimer = undefined;
