@@ -229,10 +229,27 @@ describe('fake Graph API: batch requests', () => {
     expect(f.counts()).toMatchObject({ requests: 3, sent: 1, profiles: 1, errors: 1 });
   });
 
-  it('includes headers unless told not to, and answers null for an operation that hangs', async () => {
+  it('an operation that hangs holds the whole batch back, as a request alone would hang', async () => {
     const f = await start();
     f.setFault({ kind: 'timeout', count: 1, paths: 'send' });
+    const answered = await Promise.race([
+      batch(f, [sendOp('a'), sendOp('b')]).then(
+        () => true,
+        () => true,
+      ),
+      new Promise((r) => setTimeout(() => r(false), 500)),
+    ]);
+    expect(answered).toBe(false);
+    // The other operation was carried out meanwhile (Meta may deliver what it never confirmed).
+    expect(f.sent().map((s) => s.text)).toEqual(['b']);
+  });
+
+  it("includes headers unless told not to, and after Meta's batch time limit answers null for what hangs", async () => {
+    const f = await start({ batchTimeoutMs: 100 });
+    f.setFault({ kind: 'timeout', count: 1, paths: 'send' });
+    const started = performance.now();
     const res = await batch(f, [sendOp('a'), sendOp('b')]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     const answers = res.body as Array<{
       code: number;
       headers: Array<{ name: string; value: string }>;

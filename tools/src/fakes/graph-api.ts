@@ -46,6 +46,13 @@ export interface FakeGraphApiOptions {
   latencyMs?: number;
   /** Graph API version in the paths (default v24.0) */
   version?: string;
+  /**
+   * Meta answers a batch only once all its operations are done, or after its own time limit with
+   * null for those still running: with this set, a batch holding an operation that hangs (a
+   * `timeout` fault) is answered after this many ms, null for that operation; unset, it is never
+   * answered (the client's timeout decides), like a request alone
+   */
+  batchTimeoutMs?: number;
 }
 
 export interface FakeGraphApiCounts {
@@ -211,8 +218,9 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
 
   /**
    * A batch request: each operation is answered as if it came alone (faults, token, validation),
-   * in order; an operation that would hang is `null`, as Meta answers one that did not complete.
-   * Each operation counts and is recorded as a request of its own.
+   * in order. An operation that hangs holds the whole answer back: for good, or until
+   * `batchTimeoutMs`, when it is `null` (Meta's answer for one that did not complete). Each
+   * operation counts and is recorded as a request of its own.
    */
   function batch(req: FakeRequest): FakeReply {
     const params = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<
@@ -258,7 +266,9 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
         body: JSON.stringify(reply.body),
       };
     });
-    return { status: 200, body: answers };
+    if (!answers.includes(null)) return { status: 200, body: answers };
+    if (options.batchTimeoutMs === undefined) return 'hang';
+    return { status: 200, body: answers, delayMs: options.batchTimeoutMs };
   }
 
   const server: FakeServer = await startFakeServer({

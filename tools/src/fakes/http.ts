@@ -29,7 +29,15 @@ export interface FakeRequest {
 }
 
 /** A JSON answer, or `hang`: never answer (until the server stops or the client gives up). */
-export type FakeReply = { status: number; body: unknown; headers?: Record<string, string> } | 'hang';
+export type FakeReply =
+  | {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      /** answer this much later than the configured latency (ms) */
+      delayMs?: number;
+    }
+  | 'hang';
 
 /**
  * Keeps the newest `max` items in arrival order. Benchmarks push millions of requests through a
@@ -122,14 +130,15 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     });
     const reply = options.route(request);
     if (reply === 'hang' || stopped) return;
-    if (latencyMs <= 0) {
+    const delay = latencyMs + (reply.delayMs ?? 0);
+    if (delay <= 0) {
       send(res, reply);
       return;
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
       send(res, reply);
-    }, latencyMs);
+    }, delay);
     timers.add(timer);
   }
   // Clients in benchmarks hold connections open between bursts; outlive undici's 4 s default.

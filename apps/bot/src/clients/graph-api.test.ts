@@ -99,13 +99,11 @@ describe('GraphApiClient: calls that meet in flight go as one batch request', ()
   });
 
   it('a call Meta did not complete in its batch (null) is a retryable timeout; the rest are answered', async () => {
-    const { fake, client } = await start();
+    const { fake, client } = await start({ batchTimeoutMs: 300 });
     fake.setFault({ kind: 'timeout', count: 1, paths: 'send' });
-    const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) => outcome(client.sendText(psid(i), `m${i}`))),
     );
-    expect(performance.now() - started).toBeLessThan(1_500); // answered, not waited out
     const failed = results.filter((r) => r instanceof DependencyError);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ code: 'timeout', retryable: true });
@@ -128,6 +126,31 @@ describe('GraphApiClient: calls that meet in flight go as one batch request', ()
     const results = await Promise.all(
       Array.from({ length: 3 }, (_, i) => outcome(client.sendText(psid(i), 'x'))),
     );
-    for (const r of results) expect(r).toMatchObject({ code: 'timeout', retryable: true });
+    for (const r of results) {
+      expect(r).toMatchObject({
+        code: 'timeout',
+        retryable: true,
+        message: 'Graph API timed out after 2000 ms',
+      });
+    }
+    // The same words as a call alone that times out: what conversations.error and the health card show.
+    expect(httpRequests(fake).batches).toHaveLength(1);
+  });
+
+  it('the page check goes alone at once, not behind the calls waiting for a slot', async () => {
+    const { fake, client } = await start();
+    fake.setLatency(300);
+    // Four requests out (one at a time, so each goes alone): every partial slot is taken.
+    const sends: Array<Promise<string[]>> = [];
+    for (let i = 0; i < 4; i++) {
+      sends.push(client.sendText(psid(i), 'x'));
+      await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const started = performance.now();
+    await client.checkPage();
+    expect(performance.now() - started).toBeLessThan(450); // its own 300 ms, not a slot's wait too
+    await Promise.all(sends);
+    expect(fake.requests.find((r) => r.path === '/v24.0/me' && !r.inBatch)).toBeDefined();
   });
 });

@@ -105,7 +105,8 @@ export class GraphApiClient {
 
   /** The background health check: can we reach the Graph API with this token? */
   async checkPage(): Promise<void> {
-    await this.request('GET', '/me?fields=id,name');
+    // Alone and at once: the health probe must not wait behind the calls queued for a slot.
+    await this.exchange('GET', '/me?fields=id,name', undefined, JSON_HEADERS);
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, json?: Record<string, unknown>): Promise<T> {
