@@ -229,7 +229,7 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
     >;
     const parsed = parseBatch(params.batch ?? req.query.get('batch') ?? undefined);
     if (!parsed.ok) return parsed.reply;
-    const token = tokenOf(req) ?? (typeof params.access_token === 'string' ? params.access_token : undefined);
+    const token = tokenOf(req);
     if (options.pageAccessToken !== undefined && token !== options.pageAccessToken)
       return graphErrors.badToken();
     const includeHeaders =
@@ -248,15 +248,7 @@ export async function startFakeGraphApi(options: FakeGraphApiOptions = {}): Prom
         body: op.body === undefined ? undefined : decodeOperationBody(op.body),
         bodyInvalid: false,
       };
-      server.record({
-        method: opRequest.method,
-        path: opRequest.path,
-        query: Object.fromEntries(query),
-        body: opRequest.body,
-        headers: req.headers,
-        at: Date.now(),
-        inBatch: true,
-      });
+      server.recordOperation(opRequest);
       const reply = route(opRequest);
       if (reply === 'hang') return null;
       const headers = Object.entries({ 'content-type': 'application/json; charset=UTF-8', ...reply.headers });

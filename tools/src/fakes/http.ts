@@ -79,8 +79,8 @@ export interface FakeServer {
   port: number;
   origin: string;
   requests(): RecordedRequest[];
-  /** adds an entry to `requests()`: a fake that unpacks a request into several records them here */
-  record(request: RecordedRequest): void;
+  /** records an operation a fake unpacked from a request (a batch's), marked `inBatch` */
+  recordOperation(request: FakeRequest): void;
   clearRequests(): void;
   setLatency(ms: number): void;
   stop(): Promise<void>;
@@ -120,14 +120,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       return;
     }
     const request = parseRequest(req, raw);
-    log.add({
-      method: request.method,
-      path: request.path,
-      query: Object.fromEntries(request.query),
-      body: request.body,
-      headers: req.headers,
-      at: Date.now(),
-    });
+    log.add(recorded(request));
     const reply = options.route(request);
     if (reply === 'hang' || stopped) return;
     const delay = latencyMs + (reply.delayMs ?? 0);
@@ -157,7 +150,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     port,
     origin: `http://${options.host}:${port}`,
     requests: () => log.list(),
-    record: (request) => log.add(request),
+    recordOperation: (request) => log.add({ ...recorded(request), inBatch: true }),
     clearRequests: () => log.clear(),
     setLatency(ms: number) {
       if (!Number.isFinite(ms) || ms < 0)
@@ -194,6 +187,17 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function recorded(request: FakeRequest): RecordedRequest {
+  return {
+    method: request.method,
+    path: request.path,
+    query: Object.fromEntries(request.query),
+    body: request.body,
+    headers: request.headers,
+    at: Date.now(),
+  };
 }
 
 function parseRequest(req: IncomingMessage, raw: Buffer): FakeRequest {

@@ -41,8 +41,11 @@ interface GraphCall {
 
 type CallResult = { ok: true; body: unknown } | { ok: false; error: DependencyError };
 
-/** One answer of a batch request: Meta's status and the body as a JSON string; null if it did not complete. */
-type BatchAnswer = { code: number; body?: string } | null;
+/** A request body with its content type. */
+interface Payload {
+  text: string;
+  headers: Record<string, string>;
+}
 
 /**
  * Facebook's Graph API as the bot uses it: the Send API, the User Profile API and a cheap call
@@ -106,7 +109,7 @@ export class GraphApiClient {
   /** The background health check: can we reach the Graph API with this token? */
   async checkPage(): Promise<void> {
     // Alone and at once: the health probe must not wait behind the calls queued for a slot.
-    await this.exchange('GET', '/me?fields=id,name', undefined, JSON_HEADERS);
+    await this.exchange('GET', '/me?fields=id,name');
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, json?: Record<string, unknown>): Promise<T> {
@@ -119,11 +122,8 @@ export class GraphApiClient {
   private async flush(calls: GraphCall[]): Promise<CallResult[]> {
     if (calls.length === 1) {
       const [call] = calls as [GraphCall];
-      return [
-        await settle(
-          this.exchange(call.method, call.path, call.json && JSON.stringify(call.json), JSON_HEADERS),
-        ),
-      ];
+      const payload = call.json && { text: JSON.stringify(call.json), headers: JSON_HEADERS };
+      return [await settle(this.exchange(call.method, call.path, payload))];
     }
     const operations = calls.map((c) => ({
       method: c.method,
@@ -131,12 +131,10 @@ export class GraphApiClient {
       ...(c.json ? { body: formEncode(c.json) } : {}),
     }));
     const outer = await settle(
-      this.exchange(
-        'POST',
-        '/',
-        `include_headers=false&batch=${encodeURIComponent(JSON.stringify(operations))}`,
-        FORM_HEADERS,
-      ),
+      this.exchange('POST', '/', {
+        text: `include_headers=false&batch=${encodeURIComponent(JSON.stringify(operations))}`,
+        headers: FORM_HEADERS,
+      }),
     );
     if (!outer.ok) return calls.map(() => outer);
     const answers = outer.body;
@@ -149,42 +147,11 @@ export class GraphApiClient {
       );
       return calls.map(() => ({ ok: false, error }));
     }
-    return (answers as BatchAnswer[]).map((answer): CallResult => {
-      if (answer === null) {
-        return {
-          ok: false,
-          error: new DependencyError('Graph API did not complete the call in its batch', true, 'timeout'),
-        };
-      }
-      if (typeof answer !== 'object' || typeof answer.code !== 'number') {
-        return {
-          ok: false,
-          error: new DependencyError(
-            'Graph API answered a batch call without a status',
-            true,
-            'bad_response',
-            200,
-          ),
-        };
-      }
-      try {
-        return {
-          ok: true,
-          body: parseAnswer(answer.code, typeof answer.body === 'string' ? answer.body : '', undefined),
-        };
-      } catch (err) {
-        return { ok: false, error: err as DependencyError };
-      }
-    });
+    return answers.map(batchAnswer);
   }
 
   /** One HTTP request to the Graph API; its parsed body, or a DependencyError with Meta's code. */
-  private async exchange(
-    method: 'GET' | 'POST',
-    path: string,
-    body: string | undefined,
-    headers: Record<string, string>,
-  ): Promise<unknown> {
+  private async exchange(method: 'GET' | 'POST', path: string, payload?: Payload): Promise<unknown> {
     let status: number;
     let text: string;
     let retryAfterHeader: string | string[] | undefined;
@@ -192,8 +159,8 @@ export class GraphApiClient {
       const res = await this.pool.request({
         method,
         path: `${this.prefix}${path}${path.includes('?') ? '&' : '?'}${this.token}`,
-        headers: body === undefined ? undefined : headers,
-        body,
+        headers: payload?.headers,
+        body: payload?.text,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
@@ -242,6 +209,28 @@ function parseAnswer(status: number, text: string, retryAfterMs: number | undefi
     status,
     retryAfterMs,
   );
+}
+
+/**
+ * One answer of a batch request: `{code, body}` with the body as a JSON string, or null when Meta
+ * did not complete the call (a retryable timeout).
+ */
+function batchAnswer(answer: unknown): CallResult {
+  try {
+    if (answer === null)
+      throw new DependencyError('Graph API did not complete the call in its batch', true, 'timeout');
+    const { code, body } = (answer ?? {}) as { code?: unknown; body?: unknown };
+    if (typeof code !== 'number')
+      throw new DependencyError(
+        'Graph API answered a batch call without a status',
+        true,
+        'bad_response',
+        200,
+      );
+    return { ok: true, body: parseAnswer(code, typeof body === 'string' ? body : '', undefined) };
+  } catch (err) {
+    return { ok: false, error: err as DependencyError };
+  }
 }
 
 function settle(answer: Promise<unknown>): Promise<CallResult> {

@@ -69,21 +69,30 @@ export class BatchWriter<I, O> {
     });
   }
 
-  /** Flushes holding a slot: all in flight, but those running past `stuckAfterMs`. */
-  private slotsTaken(now: number): number {
+  /**
+   * Flushes holding a slot (all in flight, but those running past `stuckAfterMs`) and when the
+   * oldest of them started.
+   */
+  private slotsTaken(now: number): { count: number; oldest: number } {
     const { stuckAfterMs } = this.options;
-    if (stuckAfterMs === undefined) return this.inFlight.size;
-    let n = 0;
-    for (const f of this.inFlight) if (now - f.startedAt < stuckAfterMs) n++;
-    return n;
+    if (stuckAfterMs === undefined) return { count: this.inFlight.size, oldest: Number.NaN };
+    let count = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const f of this.inFlight) {
+      if (now - f.startedAt >= stuckAfterMs) continue;
+      count++;
+      oldest = Math.min(oldest, f.startedAt);
+    }
+    return { count, oldest };
   }
 
   private drain() {
     while (this.pending.length > 0) {
       const now = performance.now();
       const limit = this.pending.length >= this.maxBatch ? this.maxConcurrentFull : this.maxConcurrent;
-      if (this.slotsTaken(now) >= limit) {
-        this.drainWhenStuck(now);
+      const taken = this.slotsTaken(now);
+      if (taken.count >= limit) {
+        this.drainWhenStuck(now, taken.oldest);
         return;
       }
       const batch = this.pending.splice(0, this.maxBatch);
@@ -106,16 +115,12 @@ export class BatchWriter<I, O> {
   }
 
   /**
-   * Writes wait for a slot: try again when the oldest flush that still holds one counts as stuck
-   * (flushes stuck already hold none: waiting on them would wake this every millisecond).
+   * Writes wait for a slot: try again when `oldest`, the oldest flush that still holds one, counts
+   * as stuck (flushes stuck already hold none: waiting on them would wake this every millisecond).
    */
-  private drainWhenStuck(now: number) {
+  private drainWhenStuck(now: number, oldest: number) {
     const { stuckAfterMs } = this.options;
     if (stuckAfterMs === undefined || this.stuckTimer) return;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const f of this.inFlight)
-      if (now - f.startedAt < stuckAfterMs) oldest = Math.min(oldest, f.startedAt);
-    if (oldest === Number.POSITIVE_INFINITY) return; // no slot is held: a finishing flush drains
     this.stuckTimer = setTimeout(
       () => {
         this.stuckTimer = undefined;
