@@ -315,7 +315,7 @@ export async function buildBot(config: BotConfig, log: Logger): Promise<BotServi
       eventLoop.stop();
       monitor.emitMetrics();
       link.close();
-      await Promise.all([db.end(), intakeDb.end()]);
+      await Promise.all([db.end(), intakeDb.end(), graph?.close()]);
     },
   };
 }

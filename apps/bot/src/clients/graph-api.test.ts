@@ -154,3 +154,17 @@ describe('GraphApiClient: calls that meet in flight go as one batch request', ()
     expect(fake.requests.find((r) => r.path === '/v24.0/me' && !r.inBatch)).toBeDefined();
   });
 });
+
+describe('GraphApiClient.close', () => {
+  it('fails a call still out at once instead of waiting for its timeout', async () => {
+    fake = await startFakeGraphApi({ pageAccessToken: TOKEN });
+    client = new GraphApiClient(fake.url, TOKEN, 60_000);
+    fake.setFault({ kind: 'timeout', count: 1, paths: 'send' });
+    const hung = outcome(client.sendText(psid(1), 'x'));
+    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const started = performance.now();
+    await client.close();
+    expect(await hung).toBeInstanceOf(DependencyError);
+    expect(performance.now() - started).toBeLessThan(1_000); // not the call's 60 s timeout
+  });
+});
