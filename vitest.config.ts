@@ -14,6 +14,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'apps/{bot,admin}/src/**/*.test.ts',
             'tools/src/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 30_000,

@@ -31,7 +31,8 @@ Prints a table and writes bench/results.json (numbers only).
   --scaling        only issue #8's figure: throughput of two bot processes vs one, same database
   --scale          only issue #19's cost curve: the analytics endpoints (90 days + previous period, New
                    York, HTTP) at 1M, 10M and 50M rows (--quick: 50k, 200k), p95 per size and the
-                   largest/smallest ratio; --sizes 1m,5m sets the sizes
+                   largest/smallest ratio; --sizes 1m,5m sets the sizes. Stops (exit 1) before a
+                   size the database's disk cannot hold (50M messages take about 50 GB)
   --load-test      only the plan's load test: 1,000 messages/minute for 10 minutes (--quick: 2),
                    the bot's heap after GC at the start and the end
   --keep           keep each benchmark's database (its URL is printed) to profile it afterwards;
@@ -77,14 +78,16 @@ async function main() {
     const sizes = parseScaleSizes(values.sizes ?? (quick ? '50k,200k' : '1m,10m,50m'));
     const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
     try {
-      if (values.scale) await runAnalyticsScale(db.url, sizes, quick);
-      else if (values.scaling) await runScaling(db.url, quick);
+      if (values.scale) {
+        // a curve stopped short (the disk cannot hold the next size) fails the run
+        if (!(await runAnalyticsScale(db.url, sizes, quick))) process.exitCode = 1;
+      } else if (values.scaling) await runScaling(db.url, quick);
       else await runLoadTest(db.url, quick);
     } finally {
       if (values.keep) console.log(`  kept the database: ${db.url}`);
       else await db.drop();
     }
-    process.exit(0);
+    process.exit(process.exitCode ?? 0);
   }
   console.log(`Botpulse benchmarks${quick ? ' (--quick: small sizes, figures not judged)' : ''}`);
   console.log(

@@ -1,7 +1,8 @@
-import { backfillRollupZone, createPool, requestRollupZone } from '@botpulse/db';
+import { backfillRollupZone, createPool, type Db, requestRollupZone } from '@botpulse/db';
 import { startStack } from '@botpulse/tools/testing';
 import { DateTime } from 'luxon';
 import { generateHistory } from '../../tools/src/history/generate';
+import { bytesToGrow, FIRST_GUESS, formatBytes, freeDiskBytes, measureRowBytes } from '../lib/disk';
 import { endProgress, formatNumber, progress } from '../lib/report';
 import { type AnalyticsEndpoint, analyticsTimes } from './timeline';
 
@@ -26,16 +27,28 @@ export function parseScaleSizes(text: string): number[] {
  * through HTTP) at growing history sizes, in one database that grows from one size to the next
  * (365 days; users grow with the rows). Prints the p95 per size and the largest/smallest ratio;
  * not part of results.json.
+ * Before each size it checks that the database's disk can hold it (projected from the bytes a
+ * stored message took so far), and stops the curve there if not, rather than fill the disk an hour
+ * in. Returns whether every size was measured.
  */
-export async function runAnalyticsScale(databaseUrl: string, sizes: number[], quick: boolean): Promise<void> {
+export async function runAnalyticsScale(
+  databaseUrl: string,
+  sizes: number[],
+  quick: boolean,
+): Promise<boolean> {
   const db = createPool(databaseUrl, { max: 4 });
   const table: Array<{ size: number; p95: Partial<Record<AnalyticsEndpoint, number>> }> = [];
+  let complete = true;
   try {
     await requestRollupZone(db, TZ);
     await backfillRollupZone(db, TZ);
     let stored = 0;
     const endMs = Date.now() - 60_000;
     for (const [i, size] of sizes.entries()) {
+      if (!(await diskHolds(db, databaseUrl, stored, size))) {
+        complete = false;
+        break;
+      }
       const add = size - stored;
       const started = performance.now();
       await generateHistory(
@@ -62,8 +75,10 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
       const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM conversations');
       stored = rows[0]!.n;
       await db.query('VACUUM ANALYZE');
+      const perRow = await measureRowBytes(db, stored);
       console.log(
-        `  ${stored.toLocaleString('en')} messages stored (+${add.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+        `  ${stored.toLocaleString('en')} messages stored (+${add.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(0)} s); ` +
+          `${formatBytes((perRow.tables + perRow.indexes) * stored)} on disk, per message ${Math.round(perRow.tables)} B of tables and ${Math.round(perRow.indexes)} B of indexes`,
       );
 
       // Each admin started here creates its own first admin account (with a fresh password).
@@ -92,6 +107,7 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
     await db.end();
   }
 
+  if (table.length === 0) return complete;
   const names = Object.keys(table[0]?.p95 ?? {}) as AnalyticsEndpoint[];
   const first = table[0];
   const last = table[table.length - 1];
@@ -109,8 +125,27 @@ export async function runAnalyticsScale(databaseUrl: string, sizes: number[], qu
     console.log(
       `  ratio = p95 at ${sizeLabel(last.size)} ÷ p95 at ${sizeLabel(first.size)} rows (${(last.size / first.size).toFixed(1)}× the rows)`,
     );
+  return complete;
 }
 
 function sizeLabel(rows: number): string {
   return rows >= 1e6 ? `${(rows / 1e6).toFixed(1)}M` : `${Math.round(rows / 1e3)}k`;
+}
+
+/**
+ * Whether the database's disk can take the history grown from `stored` to `size` messages; says
+ * what it needs and has when not. A server whose disk this process cannot see is not checked.
+ */
+async function diskHolds(db: Db, databaseUrl: string, stored: number, size: number): Promise<boolean> {
+  const free = await freeDiskBytes(db, databaseUrl);
+  if (!free) return true;
+  const perRow = stored > 0 ? await measureRowBytes(db, stored) : FIRST_GUESS;
+  const need = bytesToGrow(stored, size, perRow);
+  if (need <= free.bytes) return true;
+  console.log(
+    `  ✗ scale: ${sizeLabel(size)} messages need about ${formatBytes(need)} free on the database's disk ` +
+      `(${free.dir}), which has ${formatBytes(free.bytes)}: the curve stops ` +
+      `${stored > 0 ? `at ${sizeLabel(stored)}` : 'before it starts'}. Choose sizes that fit with --sizes (e.g. --sizes 1m,10m).`,
+  );
+  return false;
 }
