@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTestDatabase } from '@botpulse/db/testing';
+import { createTestDatabase, type TestDatabase } from '@botpulse/db/testing';
 import { exitOnStartupError } from '@botpulse/runtime';
 import { ROOT } from '@botpulse/tools/testing';
 import { parseScaleSizes, runAnalyticsScale } from './cases/analytics-scale';
@@ -52,6 +52,34 @@ const CASES = {
 } satisfies Record<string, (databaseUrl: string, quick: boolean) => Promise<Results>>;
 type CaseName = keyof typeof CASES;
 
+/**
+ * The benchmark databases now open, and whether to keep them. Ctrl+C drops them, as a finished run
+ * does: a `--scale` run holds tens of GB an hour in.
+ */
+const opened = new Set<TestDatabase>();
+let keepDatabases = false;
+/** set by Ctrl+C: no further case runs and no results are written while the databases are dropped */
+let interrupted = false;
+
+async function openDatabase(serverUrl: string): Promise<TestDatabase> {
+  const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
+  opened.add(db);
+  return db;
+}
+
+async function closeDatabase(db: TestDatabase): Promise<void> {
+  opened.delete(db);
+  if (keepDatabases) console.log(`  kept the database: ${db.url}`);
+  else await db.drop();
+}
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  interrupted = true;
+  console.log(`\n${signal}: stopping the benchmark`);
+  // The services it started are killed on exit (ServiceProcess); DROP … WITH (FORCE) ends their sessions.
+  Promise.allSettled([...opened].map(closeDatabase)).finally(() => process.exit(130));
+}
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -70,13 +98,16 @@ async function main() {
     return;
   }
   const quick = values.quick ?? false;
+  keepDatabases = values.keep ?? false;
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   const names = (values.only?.split(',').map((s) => s.trim()) ?? Object.keys(CASES)) as CaseName[];
   for (const n of names)
     if (!(n in CASES)) throw new Error(`--only: unknown benchmark "${n}" (${Object.keys(CASES).join(', ')})`);
   const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   if (values['load-test'] || values.scaling || values.scale) {
     const sizes = parseScaleSizes(values.sizes ?? (quick ? '50k,200k' : '1m,10m,50m'));
-    const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
+    const db = await openDatabase(serverUrl);
     try {
       if (values.scale) {
         // a curve stopped short (the disk cannot hold the next size) fails the run
@@ -84,8 +115,7 @@ async function main() {
       } else if (values.scaling) await runScaling(db.url, quick);
       else await runLoadTest(db.url, quick);
     } finally {
-      if (values.keep) console.log(`  kept the database: ${db.url}`);
-      else await db.drop();
+      await closeDatabase(db);
     }
     process.exit(process.exitCode ?? 0);
   }
@@ -97,12 +127,13 @@ async function main() {
   const results: Results = {};
   const notes: Partial<Record<ResultKey, string>> = {};
   for (const name of names) {
+    if (interrupted) return;
     // The previous case's writes (checkpoint, autovacuum of a 10M load) must not tax this one.
     // (--quick, as in CI: a short wait; its figures are not judged and the run must stay short)
     await waitForQuietDatabase(serverUrl, quick ? 15_000 : 120_000);
     const started = performance.now();
     console.log(`▸ ${name}`);
-    const db = await createTestDatabase({ serverUrl, prefix: 'botpulse_bench' });
+    const db = await openDatabase(serverUrl);
     try {
       Object.assign(results, await CASES[name](db.url, quick));
     } catch (err) {
@@ -110,13 +141,13 @@ async function main() {
       console.log(`  ✗ ${name} failed: ${(err as Error).message.split('\n').slice(0, 6).join('\n    ')}`);
       process.exitCode = 1;
     } finally {
-      if (values.keep) console.log(`  kept the database: ${db.url}`);
-      else await db.drop().catch(() => {});
+      await closeDatabase(db).catch(() => {});
     }
     endProgress();
     console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
 
+  if (interrupted) return;
   console.log(`\n${table(results, notes)}\n`);
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

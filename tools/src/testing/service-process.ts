@@ -5,6 +5,15 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /**
+ * The service processes still running. Killed when this process exits, so that none outlives it
+ * (a test that failed before its stop(), a benchmark stopped with Ctrl+C).
+ */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const proc of running) proc.kill('SIGKILL');
+});
+
+/**
  * A real service process for end-to-end tests (`node --import tsx <script>`), with its output kept
  * so a test can wait for a line and show the logs when it fails.
  */
@@ -42,7 +51,13 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc = proc;
-    this.exit = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    running.add(proc);
+    this.exit = new Promise((resolve) =>
+      proc.once('exit', (code, signal) => {
+        running.delete(proc);
+        resolve({ code, signal });
+      }),
+    );
     for (const stream of [proc.stdout!, proc.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.lines.push(line);
