@@ -2,7 +2,14 @@ import { backfillRollupZone, createPool, type Db, requestRollupZone } from '@bot
 import { startStack } from '@botpulse/tools/testing';
 import { DateTime } from 'luxon';
 import { generateHistory } from '../../tools/src/history/generate';
-import { bytesToGrow, FIRST_GUESS, formatBytes, freeDiskBytes, measureRowBytes } from '../lib/disk';
+import {
+  bytesToGrow,
+  FIRST_GUESS,
+  formatBytes,
+  freeDiskBytes,
+  measureRowBytes,
+  type RowBytes,
+} from '../lib/disk';
 import { endProgress, formatNumber, progress } from '../lib/report';
 import { type AnalyticsEndpoint, analyticsTimes } from './timeline';
 
@@ -43,9 +50,11 @@ export async function runAnalyticsScale(
     await requestRollupZone(db, TZ);
     await backfillRollupZone(db, TZ);
     let stored = 0;
+    /** what a stored message took at the last size (measured after it), for the next size's disk check */
+    let perRow: RowBytes = FIRST_GUESS;
     const endMs = Date.now() - 60_000;
     for (const [i, size] of sizes.entries()) {
-      if (!(await diskHolds(db, databaseUrl, stored, size))) {
+      if (!(await diskHolds(db, databaseUrl, stored, size, perRow))) {
         complete = false;
         break;
       }
@@ -75,7 +84,7 @@ export async function runAnalyticsScale(
       const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM conversations');
       stored = rows[0]!.n;
       await db.query('VACUUM ANALYZE');
-      const perRow = await measureRowBytes(db, stored);
+      perRow = await measureRowBytes(db, stored);
       console.log(
         `  ${stored.toLocaleString('en')} messages stored (+${add.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(0)} s); ` +
           `${formatBytes((perRow.tables + perRow.indexes) * stored)} on disk, per message ${Math.round(perRow.tables)} B of tables and ${Math.round(perRow.indexes)} B of indexes`,
@@ -133,13 +142,19 @@ function sizeLabel(rows: number): string {
 }
 
 /**
- * Whether the database's disk can take the history grown from `stored` to `size` messages; says
- * what it needs and has when not. A server whose disk this process cannot see is not checked.
+ * Whether the database's disk can take the history grown from `stored` to `size` messages, each
+ * taking `perRow` (as measured at the last size, or a first guess); says what it needs and has when
+ * not. A server whose disk this process cannot see is not checked.
  */
-async function diskHolds(db: Db, databaseUrl: string, stored: number, size: number): Promise<boolean> {
+async function diskHolds(
+  db: Db,
+  databaseUrl: string,
+  stored: number,
+  size: number,
+  perRow: RowBytes,
+): Promise<boolean> {
   const free = await freeDiskBytes(db, databaseUrl);
   if (!free) return true;
-  const perRow = stored > 0 ? await measureRowBytes(db, stored) : FIRST_GUESS;
   const need = bytesToGrow(stored, size, perRow);
   if (need <= free.bytes) return true;
   console.log(
